@@ -1,0 +1,203 @@
+"""The ``siting`` command line: thin commands over the library.
+
+Each command parses its arguments, calls one library function and renders the result.
+Heavy libraries (pandas, geopandas, folium) are imported inside commands so ``--help`` is instant.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from siting._errors import SitingError
+
+app = typer.Typer(
+    name="siting",
+    help="Rank South Korean regions as sites for AI infrastructure with a transparent, "
+    "sourced multi-criteria model.",
+    epilog="Examples:  siting rank  ·  siting explain 경북  ·  siting map -o maps/base.html  ·  "
+    "siting validate data/scenarios/*.yaml",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+class Fmt(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    markdown = "markdown"
+
+
+class Lang(str, Enum):
+    ko = "ko"
+    en = "en"
+
+
+_STATE: dict[str, Any] = {"data": None, "debug": False}
+
+ScenarioOpt = Annotated[
+    str,
+    typer.Option("--scenario", "-s", help="Scenario name (see data/scenarios) or path to a YAML file."),
+]
+FormatOpt = Annotated[Fmt, typer.Option("--format", "-f", help="Output format.")]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to this file (atomically) instead of the terminal.")
+]
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of region and criterion names.")]
+
+
+@app.callback()
+def _root(
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="Data folder to use instead of the bundled one (or $SITING_DATA)."),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    if version:
+        from siting import __version__
+
+        typer.echo(f"siting {__version__}")
+        raise typer.Exit()
+    _STATE["data"] = data
+    _STATE["debug"] = debug
+
+
+def _emit(content: Any, output: Path | None) -> None:
+    """Print a string or rich renderable, or write it atomically to ``output``."""
+    from siting._io import atomic_write
+
+    if output is not None:
+        if not isinstance(content, str):
+            from rich.console import Console
+
+            console = Console(record=True, width=160, file=open("/dev/null", "w"))  # noqa: SIM115
+            console.print(content)
+            content = console.export_text()
+        atomic_write(output, content)
+        typer.echo(f"wrote {output}", err=True)
+        return
+    if isinstance(content, str):
+        sys.stdout.write(content)
+    else:
+        from rich.console import Console
+
+        Console().print(content)
+
+
+def _load(scenario: str):  # type: ignore[no-untyped-def]
+    from siting.config import load_scenario
+    from siting.dataset import load_dataset
+
+    ds = load_dataset(_STATE["data"])
+    sc = load_scenario(scenario, ds.root)
+    return ds, sc
+
+
+@app.command()
+def rank(
+    scenario: ScenarioOpt = "base",
+    fmt: FormatOpt = Fmt.table,
+    top: Annotated[int | None, typer.Option("--top", "-n", min=1, help="Show only the top N.")] = None,
+    output: OutputOpt = None,
+    lang: LangOpt = Lang.ko,
+) -> None:
+    """Rank the regions under a scenario.
+
+    Examples: siting rank · siting rank -s power-first --top 5 · siting rank -f csv -o rank.csv
+    """
+    from siting.render import render_rank
+    from siting.score import score
+
+    ds, sc = _load(scenario)
+    result = score(ds, sc)
+    _emit(render_rank(result, fmt.value, lang.value, top), output)
+
+
+@app.command()
+def explain(
+    region: Annotated[str, typer.Argument(help="Region: 경북, 경상북도, Gyeongbuk or 47.")],
+    scenario: ScenarioOpt = "base",
+    fmt: FormatOpt = Fmt.table,
+    output: OutputOpt = None,
+    lang: LangOpt = Lang.ko,
+) -> None:
+    """Explain one region's score: raw value, transformed value, weight, contribution and sources
+    of each criterion, and any exclusion, penalty or bonus.
+
+    Examples: siting explain 경북 · siting explain Jeonnam -s power-first -f markdown
+    """
+    from siting.regions import RegionResolver
+    from siting.render import render_explain
+    from siting.score import score
+
+    ds, sc = _load(scenario)
+    code = RegionResolver(ds).resolve(region)
+    result = score(ds, sc)
+    _emit(render_explain(result, code, fmt.value, lang.value), output)
+
+
+@app.command()
+def validate(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Scenario files to check (default: every bundled scenario)."),
+    ] = None,
+) -> None:
+    """Check scenarios and data; list every problem; exit 0 only when everything is clean.
+
+    Examples: siting validate · siting validate my-scenario.yaml
+    """
+    from siting.validate import validate_all
+
+    problems, checked = validate_all(files or [], _STATE["data"])
+    for p in problems:
+        typer.echo(p.format(), err=True)
+    if problems:
+        typer.echo(f"{len(problems)} problem(s) in {checked} checked item(s)", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"ok: {checked} checked, no problems")
+
+
+@app.command()
+def schema(output: OutputOpt = None) -> None:
+    """Print the JSON Schema of the scenario format (for editor autocompletion).
+
+    Examples: siting schema -o scenario.schema.json
+    """
+    from siting.render import to_json
+    from siting.schema import scenario_schema
+
+    _emit(to_json(scenario_schema(_STATE["data"])), output)
+
+
+def main() -> None:
+    """Entry point: run the app, turning known errors into one message and exit code 2."""
+    debug = "--debug" in sys.argv
+    try:
+        app()
+    except SitingError as exc:
+        if debug:
+            raise
+        typer.echo(f"error: {exc.format()}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - last line of defence
+        if debug:
+            raise
+        typer.echo(
+            f"internal error: {type(exc).__name__}: {exc}\n  run again with --debug for a traceback "
+            "and report it",
+            err=True,
+        )
+        sys.exit(1)

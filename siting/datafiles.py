@@ -1,0 +1,42 @@
+"""Writing the data files in their canonical order (so diffs stay small and builds reproducible)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+from siting._io import atomic_write
+
+VALUE_COLUMNS = ["region", "indicator", "period", "value", "unit", "source", "quote", "quote_type",
+                 "note"]
+
+
+def _read_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def sort_key(region_order: dict[str, int]) -> Callable[[dict[str, str]], tuple]:
+    return lambda r: (r["indicator"], r["period"], region_order.get(r["region"], 99), r["source"])
+
+
+def rewrite_values(root: Path, new_rows: list[dict[str, str]],
+                   replace: Callable[[dict[str, str]], bool], dry_run: bool = False) -> bool:
+    """Replace the rows matching ``replace`` by ``new_rows``; return whether the file changed."""
+    path = root / "values.csv"
+    rows = [r for r in _read_rows(path) if not replace(r)] + new_rows
+    regions = [r["code"] for r in _read_rows(root / "regions.csv")]
+    order = {c: i for i, c in enumerate(regions)}
+    rows.sort(key=sort_key(order))
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=VALUE_COLUMNS, lineterminator="\n", extrasaction="ignore")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: r.get(k, "") for k in VALUE_COLUMNS})
+    text = buf.getvalue()
+    changed = text != path.read_text(encoding="utf-8")
+    if changed and not dry_run:
+        atomic_write(path, text)
+    return changed

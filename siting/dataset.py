@@ -1,0 +1,563 @@
+"""The region dataset: regions, indicator definitions, sourced values, facilities, decisions.
+
+Everything is read from plain files in a data folder (CSV and YAML) and checked on load.
+Conflicting values for the same region, indicator and period are all kept; one is chosen by
+the rule in :func:`resolve_conflicts` and the others stay visible as superseded.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from siting._errors import Problem, SitingError
+from siting._paths import data_dir
+from siting.periods import parse_period
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Direction = Literal["benefit", "cost"]
+
+REGION_FILE = "regions.csv"
+INDICATOR_FILE = "indicators.yaml"
+SOURCE_FILE = "sources.csv"
+VALUE_FILE = "values.csv"
+FACILITY_FILE = "facilities.csv"
+DECISION_FILE = "decisions.csv"
+HASHED_FILES = (REGION_FILE, INDICATOR_FILE, SOURCE_FILE, VALUE_FILE)
+
+SOURCE_KINDS = ("official", "news", "peer", "editorial", "blog", "statute", "seed", "computed")
+MAX_QUOTE = 240  # characters; the guideline is ~200, with room for ellipses and notes
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """Definition of one indicator (a column of the decision matrix)."""
+
+    id: str
+    name_ko: str
+    name_en: str
+    unit: str
+    direction: Direction
+    group: str
+    period: str
+    description: str
+    caveats: str = ""
+    kind: str = "numeric"
+    range: tuple[float, float] | None = None
+    computed_from: tuple[str, ...] = ()
+    encodes_decisions: bool = False
+
+    def name(self, lang: str = "en") -> str:
+        return self.name_ko if lang == "ko" else self.name_en
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    publisher: str
+    date: str
+    url: str
+    kind: str
+    tier: int
+    via: str = ""
+    note: str = ""
+
+    def citation(self) -> str:
+        where = self.url or ""
+        return f"{self.publisher}, {self.title} ({self.date}) {where}".strip()
+
+
+@dataclass(frozen=True)
+class Value:
+    """One sourced observation: a row of values.csv."""
+
+    region: str
+    indicator: str
+    period: str
+    value: float | None
+    source: str
+    quote: str
+    note: str
+    line: int
+    status: str = "used"  # used | superseded | gap
+    superseded_by: str = ""
+
+
+@dataclass
+class Dataset:
+    """All data of one data folder, checked and indexed."""
+
+    root: Path
+    regions: list[dict[str, str]]
+    indicators: dict[str, Indicator]
+    sources: dict[str, Source]
+    values: list[Value]
+    facilities: list[dict[str, str]] = field(default_factory=list)
+    decisions: list[dict[str, str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    # ------------------------------------------------------------------ regions
+    @cached_property
+    def region_codes(self) -> list[str]:
+        return [r["code"] for r in self.regions]
+
+    @cached_property
+    def region_by_code(self) -> dict[str, dict[str, str]]:
+        return {r["code"]: r for r in self.regions}
+
+    def region_name(self, code: str, lang: str = "ko", short: bool = True) -> str:
+        r = self.region_by_code[code]
+        if lang == "ko":
+            return r["short_ko"] if short else r["name_ko"]
+        return r["short_en"] if short else r["name_en"]
+
+    # ------------------------------------------------------------------ values
+    def used_values(self) -> list[Value]:
+        return [v for v in self.values if v.status == "used"]
+
+    def periods_of(self, indicator: str) -> list[str]:
+        """Periods with at least one used value, newest first."""
+        seen = {v.period for v in self.values if v.indicator == indicator and v.status == "used"}
+        return sorted(seen, key=lambda p: (parse_period(p).end, parse_period(p).start), reverse=True)
+
+    def lookup(self, region: str, indicator: str, period: str) -> Value | None:
+        return self._index.get((region, indicator, period))
+
+    def observations(self, region: str, indicator: str) -> list[Value]:
+        """Every row (used, superseded and gaps) for a region and indicator."""
+        return [v for v in self.values if v.region == region and v.indicator == indicator]
+
+    @cached_property
+    def _index(self) -> dict[tuple[str, str, str], Value]:
+        return {(v.region, v.indicator, v.period): v for v in self.values if v.status == "used"}
+
+    def column(self, indicator: str, period: str | None = None) -> dict[str, float]:
+        """Used values of one indicator and period, by region code."""
+        per = period or self.indicators[indicator].period
+        return {
+            v.region: v.value
+            for v in self.values
+            if v.indicator == indicator and v.period == per and v.status == "used" and v.value is not None
+        }
+
+    # ------------------------------------------------------------------ identity
+    @cached_property
+    def fingerprint(self) -> str:
+        """SHA-256 over the files that determine scores."""
+        h = hashlib.sha256()
+        for name in HASHED_FILES:
+            p = self.root / name
+            h.update(name.encode())
+            h.update(p.read_bytes() if p.exists() else b"")
+        return h.hexdigest()
+
+    @cached_property
+    def vintage(self) -> str:
+        """The newest source date among used values: how recent the data is."""
+        used = {v.source for v in self.used_values()}
+        dates = sorted(
+            s.date
+            for k, s in self.sources.items()
+            if k in used and s.date[:4].isdigit() and s.kind != "computed"
+        )
+        return dates[-1] if dates else "unknown"
+
+    def frame(self) -> pd.DataFrame:
+        """All value rows as a DataFrame (for export and inspection)."""
+        import pandas as pd
+
+        return pd.DataFrame([v.__dict__ for v in self.values])
+
+
+# ---------------------------------------------------------------------- reading
+
+
+def _read_csv(path: Path, required: tuple[str, ...], problems: list[Problem]) -> list[dict[str, str]]:
+    """Read a CSV into dicts with a ``_line`` key; report missing columns."""
+    if not path.exists():
+        problems.append(Problem("file not found", file=str(path), fix="restore it from the repository"))
+        return []
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        header = reader.fieldnames or []
+        missing = [c for c in required if c not in header]
+        if missing:
+            problems.append(
+                Problem(
+                    f"missing column(s) {', '.join(missing)}",
+                    file=str(path),
+                    line=1,
+                    fix=f"the header must contain: {', '.join(required)}",
+                )
+            )
+            return []
+        rows = []
+        for i, row in enumerate(reader, start=2):
+            clean = {k: (v or "").strip() for k, v in row.items() if k is not None}
+            if not any(clean.values()):
+                continue
+            clean["_line"] = str(i)
+            rows.append(clean)
+        return rows
+
+
+def _parse_number(text: str) -> float:
+    value = float(text.replace(",", "")) if text else math.nan
+    return value
+
+
+def _read_indicators(path: Path, problems: list[Problem]) -> dict[str, Indicator]:
+    from siting._yaml import load_yaml_file
+
+    try:
+        raw, lines = load_yaml_file(path)
+    except SitingError as exc:
+        problems.extend(exc.as_problems())
+        return {}
+    if not isinstance(raw, dict):
+        problems.append(Problem("expected a mapping of indicator ids", file=str(path), line=1))
+        return {}
+    out: dict[str, Indicator] = {}
+    required = ("name_ko", "name_en", "unit", "direction", "group", "period", "description")
+    allowed = set(required) | {"caveats", "kind", "range", "computed_from", "encodes_decisions"}
+    for key, spec in raw.items():
+        line = lines.get((key,))
+        if not isinstance(spec, dict):
+            problems.append(Problem("expected a mapping", file=str(path), key=key, line=line))
+            continue
+        for k in spec:
+            if k not in allowed:
+                problems.append(
+                    Problem(
+                        f"unknown field {k!r}",
+                        file=str(path),
+                        key=f"{key}.{k}",
+                        line=lines.get((key, k)),
+                        fix=f"allowed fields: {', '.join(sorted(allowed))}",
+                    )
+                )
+        miss = [k for k in required if k not in spec]
+        if miss:
+            problems.append(
+                Problem(f"missing field(s) {', '.join(miss)}", file=str(path), key=key, line=line)
+            )
+            continue
+        if spec["direction"] not in ("benefit", "cost"):
+            problems.append(
+                Problem(
+                    f"direction must be benefit or cost, not {spec['direction']!r}",
+                    file=str(path),
+                    key=f"{key}.direction",
+                    line=lines.get((key, "direction")),
+                )
+            )
+            continue
+        rng = spec.get("range")
+        out[key] = Indicator(
+            id=key,
+            name_ko=str(spec["name_ko"]),
+            name_en=str(spec["name_en"]),
+            unit=str(spec["unit"]),
+            direction=spec["direction"],
+            group=str(spec["group"]),
+            period=str(spec["period"]),
+            description=str(spec["description"]).strip(),
+            caveats=str(spec.get("caveats") or "").strip(),
+            kind=str(spec.get("kind", "numeric")),
+            range=(float(rng[0]), float(rng[1])) if rng else None,
+            computed_from=tuple(spec.get("computed_from") or ()),
+            encodes_decisions=bool(spec.get("encodes_decisions", False)),
+        )
+    return out
+
+
+def _read_sources(path: Path, problems: list[Problem]) -> dict[str, Source]:
+    rows = _read_csv(path, ("id", "title", "publisher", "date", "url", "kind", "tier"), problems)
+    out: dict[str, Source] = {}
+    for r in rows:
+        line = int(r["_line"])
+        if r["id"] in out:
+            problems.append(Problem(f"duplicate source id {r['id']!r}", file=str(path), line=line))
+            continue
+        if r["kind"] not in SOURCE_KINDS:
+            problems.append(
+                Problem(
+                    f"unknown source kind {r['kind']!r}",
+                    file=str(path),
+                    key=r["id"],
+                    line=line,
+                    fix=f"use one of {', '.join(SOURCE_KINDS)}",
+                )
+            )
+        if not r["url"] and r["kind"] not in ("computed", "seed", "statute"):
+            problems.append(
+                Problem("a source needs a URL", file=str(path), key=r["id"], line=line)
+            )
+        try:
+            tier = int(r["tier"])
+        except ValueError:
+            problems.append(
+                Problem("tier must be 1, 2 or 3", file=str(path), key=r["id"], line=line)
+            )
+            tier = 3
+        out[r["id"]] = Source(
+            id=r["id"],
+            title=r["title"],
+            publisher=r["publisher"],
+            date=r["date"],
+            url=r["url"],
+            kind=r["kind"],
+            tier=tier,
+            via=r.get("via", ""),
+            note=r.get("note", ""),
+        )
+    return out
+
+
+def _read_values(
+    path: Path,
+    regions: set[str],
+    indicators: dict[str, Indicator],
+    sources: dict[str, Source],
+    problems: list[Problem],
+) -> list[Value]:
+    rows = _read_csv(
+        path, ("region", "indicator", "period", "value", "unit", "source", "quote"), problems
+    )
+    out: list[Value] = []
+    for r in rows:
+        line = int(r["_line"])
+        where = {"file": str(path), "line": line}
+        if r["region"] not in regions:
+            problems.append(
+                Problem(
+                    f"unknown region code {r['region']!r}",
+                    key="region",
+                    fix="use a code from regions.csv (e.g. 47 for 경북)",
+                    **where,
+                )
+            )
+            continue
+        if r["indicator"] not in indicators:
+            problems.append(
+                Problem(
+                    f"unknown indicator {r['indicator']!r}",
+                    key="indicator",
+                    fix="define it in indicators.yaml first",
+                    **where,
+                )
+            )
+            continue
+        unit = indicators[r["indicator"]].unit
+        if r["unit"] != unit:
+            problems.append(
+                Problem(
+                    f"unit {r['unit']!r} does not match the definition ({unit!r})",
+                    key="unit",
+                    fix=f"convert the value to {unit} and write unit={unit}",
+                    **where,
+                )
+            )
+        try:
+            parse_period(r["period"])
+        except ValueError as exc:
+            problems.append(Problem(str(exc), key="period", **where))
+            continue
+        value: float | None
+        if r["value"] == "":
+            value = None
+            if not r.get("note"):
+                problems.append(
+                    Problem(
+                        "an empty value (a gap) needs a note saying what was searched",
+                        key="note",
+                        **where,
+                    )
+                )
+        else:
+            try:
+                value = _parse_number(r["value"])
+            except ValueError:
+                problems.append(
+                    Problem(
+                        f"value {r['value']!r} is not a number",
+                        key="value",
+                        fix="write a plain number such as 262.6 (units go in indicators.yaml)",
+                        **where,
+                    )
+                )
+                continue
+            if not math.isfinite(value):
+                problems.append(
+                    Problem(
+                        f"value {r['value']!r} is NaN or infinite",
+                        key="value",
+                        fix="write a finite number, or leave the value empty (a gap) with a note",
+                        **where,
+                    )
+                )
+                continue
+            if not r["source"]:
+                problems.append(Problem("a value needs a source id", key="source", **where))
+            elif r["source"] not in sources:
+                problems.append(
+                    Problem(
+                        f"unknown source {r['source']!r}",
+                        key="source",
+                        fix="add it to sources.csv",
+                        **where,
+                    )
+                )
+            if not r["quote"] and sources.get(r["source"], None) is not None and (
+                sources[r["source"]].kind != "computed"
+            ):
+                problems.append(
+                    Problem("a value needs a quote or paraphrase", key="quote", **where)
+                )
+            rng = indicators[r["indicator"]].range
+            if rng and not (rng[0] <= value <= rng[1]):
+                problems.append(
+                    Problem(
+                        f"value {value:g} is outside the plausible range {rng[0]:g}..{rng[1]:g} "
+                        f"{indicators[r['indicator']].unit}",
+                        key="value",
+                        fix="check the unit (indicators.yaml) and the source",
+                        **where,
+                    )
+                )
+        if len(r["quote"]) > MAX_QUOTE:
+            problems.append(
+                Problem(
+                    f"quote is {len(r['quote'])} characters; keep it under ~200",
+                    key="quote",
+                    fix="shorten it to the sentence that states the value",
+                    **where,
+                )
+            )
+        out.append(
+            Value(
+                region=r["region"],
+                indicator=r["indicator"],
+                period=r["period"],
+                value=value,
+                source=r["source"],
+                quote=r["quote"],
+                note=r.get("note", ""),
+                line=line,
+                status="used" if value is not None else "gap",
+            )
+        )
+    return out
+
+
+def resolve_conflicts(values: list[Value], sources: dict[str, Source]) -> list[Value]:
+    """Choose one value per (region, indicator, period); keep the rest as superseded.
+
+    Rule (documented in data/README.md): the source with the lowest tier wins
+    (1 = the statistics publisher itself, 2 = a report quoting the statistic, 3 = editorial,
+    blog or a peer project); among equal tiers the most recently published source wins;
+    then the row that comes first in values.csv.
+    """
+    groups: dict[tuple[str, str, str], list[Value]] = {}
+    for v in values:
+        if v.value is not None:
+            groups.setdefault((v.region, v.indicator, v.period), []).append(v)
+    winners: dict[tuple[str, str, str], Value] = {}
+    for key, vs in groups.items():
+        ordered = sorted(vs, key=lambda v: v.line)
+        ordered.sort(key=lambda v: _source_date(sources, v.source), reverse=True)
+        ordered.sort(key=lambda v: sources[v.source].tier if v.source in sources else 9)
+        winners[key] = ordered[0]
+    out: list[Value] = []
+    for v in values:
+        if v.value is None:
+            out.append(v)
+            continue
+        w = winners[(v.region, v.indicator, v.period)]
+        if w is v:
+            out.append(v)
+        else:
+            out.append(
+                Value(**{**v.__dict__, "status": "superseded", "superseded_by": f"line {w.line}"})
+            )
+    return out
+
+
+def load_dataset(path: str | Path | None = None, *, strict: bool = True) -> Dataset:
+    """Read and check a data folder. With ``strict`` any problem raises :class:`SitingError`."""
+    root = data_dir(path)
+    problems: list[Problem] = []
+    if not root.is_dir():
+        raise SitingError(
+            "data folder not found",
+            file=str(root),
+            fix="pass --data DIR pointing at a folder with regions.csv, indicators.yaml, values.csv",
+        )
+    regions = _read_csv(
+        root / REGION_FILE, ("code", "name_ko", "short_ko", "name_en", "short_en", "aliases"), problems
+    )
+    indicators = _read_indicators(root / INDICATOR_FILE, problems)
+    sources = _read_sources(root / SOURCE_FILE, problems)
+    values = _read_values(
+        root / VALUE_FILE, {r["code"] for r in regions}, indicators, sources, problems
+    )
+    values = resolve_conflicts(values, sources)
+    facilities = _read_csv(
+        root / FACILITY_FILE,
+        ("id", "kind", "name_ko", "name_en", "sido", "lat", "lon", "status", "source"),
+        problems,
+    ) if (root / FACILITY_FILE).exists() else []
+    decisions = _read_csv(
+        root / DECISION_FILE,
+        ("id", "project", "organization", "date", "kind", "chosen", "source"),
+        problems,
+    ) if (root / DECISION_FILE).exists() else []
+    ds = Dataset(root, regions, indicators, sources, values, facilities, decisions, problems)
+    from siting.checks import check_dataset
+
+    problems.extend(check_dataset(ds))
+    errors = [p for p in problems if p.severity == "error"]
+    if strict and errors:
+        raise SitingError.from_problems(
+            errors, summary=f"the data in {root} has {len(errors)} problem(s)"
+        )
+    return ds
+
+
+def describe_value(ds: Dataset, v: Value) -> dict[str, Any]:
+    """A JSON-ready description of one value with its source."""
+    s = ds.sources.get(v.source)
+    return {
+        "region": v.region,
+        "indicator": v.indicator,
+        "period": v.period,
+        "value": v.value,
+        "status": v.status,
+        "quote": v.quote,
+        "note": v.note,
+        "source": None
+        if s is None
+        else {
+            "id": s.id,
+            "title": s.title,
+            "publisher": s.publisher,
+            "date": s.date,
+            "url": s.url,
+            "kind": s.kind,
+            "via": s.via,
+        },
+    }
+
+
+def _source_date(sources: dict[str, Source], source_id: str) -> str:
+    """A sortable publication date ('' when unknown, so it sorts as oldest)."""
+    s = sources.get(source_id)
+    return s.date if s and s.date[:4].isdigit() else ""

@@ -1,0 +1,237 @@
+"""The result of scoring: scores, ranks, contributions, exclusions and provenance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from siting.config import Scenario
+    from siting.dataset import Dataset, Indicator
+    from siting.transform import ValueFunction
+
+
+@dataclass(frozen=True)
+class CriterionInfo:
+    id: str
+    indicator: Indicator
+    period: str
+    weight_raw: float
+    weight: float  # effective, sums to 1 over criteria
+    value_function: ValueFunction
+    missing: str
+    rationale: str
+    sources: list[str]
+    coverage: int  # regions with data
+
+
+@dataclass(frozen=True)
+class Imputation:
+    region: str
+    criterion: str
+    policy: str
+    filled: float  # transformed score given to the missing value
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    region: str
+    points: float  # signed
+    reason: str
+    constraint_id: str | None = None
+
+
+@dataclass
+class Result:
+    """Everything one scoring run produced (arrays are indexed like ``regions`` x ``criteria``)."""
+
+    scenario: Scenario
+    dataset: Dataset
+    regions: list[str]
+    criteria: list[CriterionInfo]
+    raw: np.ndarray
+    transformed: np.ndarray
+    imputed: np.ndarray
+    base_score: np.ndarray
+    adjustment: np.ndarray
+    score: np.ndarray
+    rank: np.ndarray
+    tied: np.ndarray
+    included: np.ndarray
+    exclusions: dict[str, list[str]]
+    overridden: dict[str, list[str]]
+    forced: dict[str, str]
+    imputations: list[Imputation]
+    adjustments: list[Adjustment]
+    warnings: list[str]
+    method: str
+    additive: bool
+    higher_is_better: bool
+    hash: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    # -------------------------------------------------------------- derived
+    @property
+    def weights(self) -> np.ndarray:
+        return np.array([c.weight for c in self.criteria])
+
+    @property
+    def contributions(self) -> np.ndarray:
+        """Points each criterion adds: 100 * w_j * v_ij. For WSM a row sums to the base score;
+        for other methods it is the weighted value, shown for comparison only."""
+        return 100.0 * self.transformed * self.weights[None, :]
+
+    @property
+    def coverage(self) -> np.ndarray:
+        """Share of the weight that rests on real (not imputed) data, per region."""
+        real = (~np.isnan(self.raw)).astype(float)
+        return real @ self.weights
+
+    def index(self, region: str) -> int:
+        return self.regions.index(region)
+
+    def order(self) -> list[int]:
+        """Region indices: ranked first (by rank, then code), excluded after (by code)."""
+        ranked = sorted((i for i in range(len(self.regions)) if self.rank[i] > 0),
+                        key=lambda i: (self.rank[i], self.regions[i]))
+        rest = sorted((i for i in range(len(self.regions)) if self.rank[i] == 0),
+                      key=lambda i: self.regions[i])
+        return ranked + rest
+
+    def status(self, i: int) -> str:
+        code = self.regions[i]
+        if code in self.forced:
+            return "forced"
+        return "included" if self.included[i] else "excluded"
+
+    def rank_label(self, i: int) -> str:
+        if self.rank[i] == 0:
+            return "-"
+        return f"={self.rank[i]}" if self.tied[i] else str(self.rank[i])
+
+    def reasons(self, i: int) -> list[str]:
+        code = self.regions[i]
+        out = list(self.exclusions.get(code, []))
+        if code in self.forced:
+            out.append(f"forced inclusion: {self.forced[code]}")
+            out += [f"(overridden) {r}" for r in self.overridden.get(code, [])]
+        out += [f"{a.points:+g} points: {a.reason}" for a in self.adjustments if a.region == code]
+        return out
+
+    # -------------------------------------------------------------- tables
+    def table(self, lang: str = "ko") -> pd.DataFrame:
+        """One row per region in rank order."""
+        import pandas as pd
+
+        rows = []
+        cov = self.coverage
+        for i in self.order():
+            code = self.regions[i]
+            rows.append(
+                {
+                    "rank": self.rank_label(i),
+                    "code": code,
+                    "region": self.dataset.region_name(code, lang),
+                    "score": None if np.isnan(self.score[i]) else round(float(self.score[i]), 2),
+                    "base": None if np.isnan(self.base_score[i]) else round(float(self.base_score[i]), 2),
+                    "adjustment": round(float(self.adjustment[i]), 2),
+                    "coverage_pct": round(100 * float(cov[i]), 1),
+                    "status": self.status(i),
+                    "notes": "; ".join(self.reasons(i)),
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def weights_table(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "criterion": c.id,
+                "name_ko": c.indicator.name_ko,
+                "name_en": c.indicator.name_en,
+                "period": c.period,
+                "weight": c.weight_raw,
+                "effective_pct": round(100 * c.weight, 2),
+                "value_function": c.value_function.describe(),
+                "missing": c.missing,
+                "coverage": f"{c.coverage}/{len(self.regions)}",
+            }
+            for c in self.criteria
+        ]
+
+    def explain(self, region: str) -> dict[str, Any]:
+        """Everything behind one region's score, JSON-ready."""
+        from siting.dataset import describe_value
+
+        i = self.index(region)
+        ds = self.dataset
+        rows = []
+        for j, c in enumerate(self.criteria):
+            val = ds.lookup(region, c.id, c.period)
+            others = [
+                describe_value(ds, v)
+                for v in ds.observations(region, c.id)
+                if v is not val
+            ]
+            rows.append(
+                {
+                    "criterion": c.id,
+                    "name_ko": c.indicator.name_ko,
+                    "name_en": c.indicator.name_en,
+                    "unit": c.indicator.unit,
+                    "period": c.period,
+                    "raw": None if np.isnan(self.raw[i, j]) else float(self.raw[i, j]),
+                    "transformed": None if np.isnan(self.transformed[i, j])
+                    else round(float(self.transformed[i, j]), 4),
+                    "imputed": bool(self.imputed[i, j]),
+                    "missing_policy": c.missing,
+                    "weight_pct": round(100 * c.weight, 2),
+                    "contribution": None if np.isnan(self.transformed[i, j])
+                    else round(float(self.contributions[i, j]), 3),
+                    "value_function": c.value_function.describe(),
+                    "evidence": describe_value(ds, val) if val else None,
+                    "other_observations": others,
+                }
+            )
+        return {
+            "region": region,
+            "name_ko": ds.region_name(region, "ko", short=False),
+            "name_en": ds.region_name(region, "en", short=False),
+            "rank": int(self.rank[i]),
+            "rank_label": self.rank_label(i),
+            "ranked_regions": int((self.rank > 0).sum()),
+            "score": None if np.isnan(self.score[i]) else round(float(self.score[i]), 3),
+            "base_score": None if np.isnan(self.base_score[i]) else round(float(self.base_score[i]), 3),
+            "adjustment": float(self.adjustment[i]),
+            "coverage_pct": round(100 * float(self.coverage[i]), 1),
+            "status": self.status(i),
+            "reasons": self.reasons(i),
+            "method": self.method,
+            "additive": self.additive,
+            "criteria": rows,
+            "scenario": self.scenario.name,
+            "hash": self.hash,
+        }
+
+    def meta(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario.name,
+            "description": (self.scenario.description or "").strip(),
+            "method": self.method,
+            "hash": self.hash,
+            "data_vintage": self.dataset.vintage,
+            "scenario_files": self.scenario.chain,
+        }
+
+    def to_dict(self, lang: str = "ko") -> dict[str, Any]:
+        tab = self.table(lang)
+        return {
+            **self.meta(),
+            "weights": self.weights_table(),
+            "ranking": tab.to_dict(orient="records"),
+            "imputations": [i.__dict__ for i in self.imputations],
+            "warnings": list(self.warnings),
+        }

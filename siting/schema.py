@@ -1,0 +1,25 @@
+"""JSON Schema of the scenario format, with the indicator ids for autocompletion."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+def scenario_schema(data: str | Path | None = None) -> dict[str, Any]:
+    from siting.config import Scenario
+
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "siting scenario"
+    try:
+        from siting.dataset import load_dataset
+
+        ds = load_dataset(data, strict=False)
+    except Exception:  # noqa: BLE001 - the schema is still useful without the ids
+        return schema
+    ids = sorted(ds.indicators)
+    crit = schema["properties"]["criteria"]
+    crit["propertyNames"] = {"enum": ids}
+    crit["description"] += " Known ids: " + ", ".join(ids)
+    return schema

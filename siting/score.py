@@ -1,0 +1,364 @@
+"""The scoring engine: dataset + scenario -> a :class:`~siting.result.Result`.
+
+Steps, in order: decision matrix (raw values) -> value functions -> missing-value policies ->
+constraints (exclusions, forced inclusions) -> aggregation over the included regions ->
+bonuses and penalties -> ranks with explicit, deterministic ties.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from siting._errors import Problem, SitingError
+from siting.aggregate import ADDITIVE, get_aggregator
+from siting.regions import RegionResolver
+from siting.result import Adjustment, CriterionInfo, Imputation, Result
+from siting.transform import make_value_function
+
+if TYPE_CHECKING:
+    from siting.config import Constraint, Scenario
+    from siting.dataset import Dataset
+
+TIE_DECIMALS = 9
+_OPS = {
+    "below": (np.less, "<"),
+    "above": (np.greater, ">"),
+    "at_most": (np.less_equal, "<="),
+    "at_least": (np.greater_equal, ">="),
+    "equals": (np.equal, "=="),
+}
+
+
+def check_scenario(scenario: Scenario, ds: Dataset) -> list[Problem]:
+    """Problems between a scenario and a dataset: unknown ids, periods, regions, rules."""
+    problems: list[Problem] = []
+    ids = sorted(ds.indicators)
+    for cid, crit in scenario.active_criteria.items():
+        file, line = scenario.where("criteria", cid)
+        if cid not in ds.indicators:
+            close = difflib.get_close_matches(cid, ids, n=1, cutoff=0.5)
+            problems.append(
+                Problem(
+                    f"unknown criterion {cid!r}",
+                    file=file,
+                    line=line,
+                    key=f"criteria.{cid}",
+                    fix=(f"did you mean {close[0]!r}? " if close else "")
+                    + "'siting data' lists the indicator ids",
+                )
+            )
+            continue
+        period = crit.period or ds.indicators[cid].period
+        if not ds.column(cid, period):
+            f2, l2 = scenario.where("criteria", cid, "period")
+            problems.append(
+                Problem(
+                    f"indicator {cid!r} has no values for period {period!r}",
+                    file=f2,
+                    line=l2,
+                    key=f"criteria.{cid}.period",
+                    fix=f"use one of: {', '.join(ds.periods_of(cid))}",
+                )
+            )
+    resolver = RegionResolver(ds)
+    for i, con in enumerate(scenario.constraints):
+        file, line = scenario.where("constraints", i)
+        key = f"constraints[{i}]"
+        if con.indicator is not None and con.indicator not in ds.indicators:
+            close = difflib.get_close_matches(con.indicator, ids, n=1, cutoff=0.5)
+            f2, l2 = scenario.where("constraints", i, "indicator")
+            problems.append(
+                Problem(
+                    f"constraint on unknown indicator {con.indicator!r}",
+                    file=f2,
+                    line=l2,
+                    key=f"{key}.indicator",
+                    fix=(f"did you mean {close[0]!r}? " if close else "")
+                    + "'siting data' lists the indicator ids",
+                )
+            )
+        ops = [k for k in _OPS if getattr(con, k) is not None]
+        if con.indicator is not None and not ops:
+            problems.append(
+                Problem(
+                    "a constraint on an indicator needs a condition",
+                    file=file, line=line, key=key,
+                    fix="add one of below, above, at_most, at_least, equals",
+                )
+            )
+        if con.indicator is None and not con.regions:
+            problems.append(
+                Problem(
+                    "a constraint needs 'regions' or an 'indicator' with a condition",
+                    file=file, line=line, key=key,
+                    fix="e.g. indicator: power_self_sufficiency and below: 30",
+                )
+            )
+        if con.kind in ("bonus", "penalty") and con.points is None:
+            problems.append(
+                Problem(f"a {con.kind} needs 'points'", file=file, line=line, key=key,
+                        fix="add e.g. points: 5 (on the 0-100 score)")
+            )
+        for j, name in enumerate(con.regions or []):
+            f2, l2 = scenario.where("constraints", i, "regions", j)
+            try:
+                resolver.resolve(name, file=f2, key=f"{key}.regions", line=l2)
+            except SitingError as exc:
+                problems.extend(exc.as_problems())
+        if con.indicator in ds.indicators and con.period and not ds.column(con.indicator, con.period):
+            f2, l2 = scenario.where("constraints", i, "period")
+            problems.append(
+                Problem(
+                    f"indicator {con.indicator!r} has no values for period {con.period!r}",
+                    file=f2, line=l2, key=f"{key}.period",
+                    fix=f"use one of: {', '.join(ds.periods_of(con.indicator))}",
+                )
+            )
+    method = scenario.method_name
+    try:
+        get_aggregator(method)
+    except SitingError as exc:
+        file, line = scenario.where("method")
+        problems.append(Problem(exc.message, file=file, line=line, key="method", fix=exc.fix))
+    else:
+        if method not in ("wsm", "wpm", "topsis") and any(
+            c.kind in ("bonus", "penalty") and c.enabled for c in scenario.constraints
+        ):
+            file, line = scenario.where("method")
+            problems.append(
+                Problem(
+                    "bonus/penalty points are defined on the 0-100 score of wsm, wpm or topsis",
+                    file=file, line=line, key="method",
+                    fix="use one of those methods or disable the bonus/penalty constraints",
+                )
+            )
+    return problems
+
+
+def _constraint_values(ds: Dataset, con: Constraint, regions: list[str]) -> np.ndarray:
+    col = ds.column(con.indicator, con.period) if con.indicator else {}
+    return np.array([col.get(r, np.nan) for r in regions], dtype=float)
+
+
+def _constraint_hits(
+    ds: Dataset, con: Constraint, regions: list[str], resolver: RegionResolver
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(fires, could_not_evaluate, values) for one constraint over all regions."""
+    n = len(regions)
+    mask = np.ones(n, dtype=bool)
+    if con.regions:
+        wanted = {resolver.resolve(r) for r in con.regions}
+        mask &= np.array([r in wanted for r in regions])
+    vals = np.full(n, np.nan)
+    unknown = np.zeros(n, dtype=bool)
+    if con.indicator:
+        vals = _constraint_values(ds, con, regions)
+        unknown = mask & np.isnan(vals)
+        cond = np.ones(n, dtype=bool)
+        for key, (op, _) in _OPS.items():
+            bound = getattr(con, key)
+            if bound is not None:
+                with np.errstate(invalid="ignore"):
+                    cond &= op(vals, bound)
+        mask &= cond & ~np.isnan(vals)
+    return mask, unknown, vals
+
+
+def _describe_rule(ds: Dataset, con: Constraint, value: float) -> str:
+    if not con.indicator:
+        return con.reason
+    ind = ds.indicators[con.indicator]
+    ops = ", ".join(f"{sym} {getattr(con, k):g}" for k, (_, sym) in _OPS.items()
+                    if getattr(con, k) is not None)
+    return f"{con.reason} ({con.indicator} = {value:g} {ind.unit}; rule: {ops})"
+
+
+def score(ds: Dataset, scenario: Scenario) -> Result:
+    """Score and rank every region of ``ds`` under ``scenario``."""
+    problems = check_scenario(scenario, ds)
+    if problems:
+        raise SitingError.from_problems(problems)
+
+    regions = list(ds.region_codes)
+    n = len(regions)
+    weights = scenario.effective_weights()
+    crit_ids = list(scenario.active_criteria)
+    m = len(crit_ids)
+    raw = np.full((n, m), np.nan)
+    V = np.full((n, m), np.nan)
+    imputed = np.zeros((n, m), dtype=bool)
+    infos: list[CriterionInfo] = []
+    exclusions: dict[str, list[str]] = {}
+    imputations: list[Imputation] = []
+    warnings: list[str] = []
+    pending_missing_exclusions: list[tuple[int, str]] = []
+
+    for j, cid in enumerate(crit_ids):
+        crit = scenario.active_criteria[cid]
+        ind = ds.indicators[cid]
+        period = crit.period or ind.period
+        col = ds.column(cid, period)
+        raw[:, j] = [col.get(r, np.nan) for r in regions]
+        file, line = scenario.where("criteria", cid)
+        vf = make_value_function(
+            scale=crit.scale,
+            direction=crit.direction or ind.direction,
+            observed=raw[:, j],
+            lo=crit.lo,
+            hi=crit.hi,
+            target=crit.target,
+            steps=[(s.at, s.score) for s in crit.steps] if crit.steps else None,
+            below=crit.below,
+            offset=crit.offset,
+            where={"file": file, "line": line, "key": f"criteria.{cid}"},
+        )
+        if vf.scale in ("linear", "log") and vf.lo == vf.hi:
+            warnings.append(f"{cid}: every region has the same value; it cannot separate regions")
+        V[:, j] = vf(raw[:, j])
+        policy = crit.missing or scenario.missing_policy
+        missing_rows = np.flatnonzero(np.isnan(raw[:, j]))
+        observed = V[~np.isnan(raw[:, j]), j]
+        fill = _fill_value(policy, observed)
+        for i in missing_rows:
+            if policy == "exclude":
+                pending_missing_exclusions.append((i, cid))
+            else:
+                V[i, j] = fill
+                imputed[i, j] = True
+                imputations.append(Imputation(regions[i], cid, policy, fill))
+        sources = sorted({v.source for v in ds.values if v.indicator == cid and v.period == period
+                          and v.status == "used"})
+        infos.append(
+            CriterionInfo(
+                id=cid,
+                indicator=ind,
+                period=period,
+                weight_raw=float(crit.weight or 0.0),
+                weight=weights[cid],
+                value_function=vf,
+                missing=policy,
+                rationale=crit.rationale or "",
+                sources=sources,
+                coverage=int(np.sum(~np.isnan(raw[:, j]))),
+            )
+        )
+
+    # constraints
+    resolver = RegionResolver(ds)
+    forced: dict[str, str] = {}
+    adjustments: list[Adjustment] = []
+    for con in scenario.constraints:
+        if not con.enabled:
+            continue
+        fires, unknown, vals = _constraint_hits(ds, con, regions, resolver)
+        for i in np.flatnonzero(unknown):
+            warnings.append(
+                f"{ds.region_name(regions[i])}: rule '{con.reason}' not applied "
+                f"(no {con.indicator} value)"
+            )
+        for i in np.flatnonzero(fires):
+            code = regions[i]
+            if con.kind == "exclude":
+                exclusions.setdefault(code, []).append(_describe_rule(ds, con, vals[i]))
+            elif con.kind == "include":
+                forced[code] = con.reason
+            else:
+                pts = float(con.points or 0.0) * (1 if con.kind == "bonus" else -1)
+                adjustments.append(Adjustment(code, pts, _describe_rule(ds, con, vals[i]), con.id))
+
+    for i, cid in pending_missing_exclusions:
+        code = regions[i]
+        if code in forced:
+            j = crit_ids.index(cid)
+            obs = V[~np.isnan(raw[:, j]), j]
+            V[i, j] = _fill_value("worst", obs)
+            imputed[i, j] = True
+            imputations.append(Imputation(code, cid, "worst (forced inclusion)", V[i, j]))
+        else:
+            exclusions.setdefault(code, []).append(
+                f"no {cid} value for {infos[crit_ids.index(cid)].period} (missing: exclude)"
+            )
+    included = np.array([(r not in exclusions) or (r in forced) for r in regions])
+    if not included.any():
+        file, line = scenario.where("constraints")
+        raise SitingError(
+            "the constraints and missing-value rules exclude every region",
+            file=file,
+            line=line,
+            key="constraints",
+            fix="relax a threshold, disable a rule (enabled: false) or use missing: worst",
+        )
+
+    aggregator, higher = get_aggregator(scenario.method_name)
+    w = np.array([weights[c] for c in crit_ids])
+    base = np.full(n, np.nan)
+    base[included] = aggregator(V[included], w)
+    adj = np.zeros(n)
+    for a in adjustments:
+        adj[regions.index(a.region)] += a.points
+    final = np.where(included, base + adj, np.nan)
+    rank, tied = rank_scores(final, regions, higher_is_better=higher)
+    digest = hashlib.sha256((scenario.fingerprint + ds.fingerprint).encode()).hexdigest()[:12]
+    return Result(
+        scenario=scenario,
+        dataset=ds,
+        regions=regions,
+        criteria=infos,
+        raw=raw,
+        transformed=V,
+        imputed=imputed,
+        base_score=base,
+        adjustment=adj,
+        score=final,
+        rank=rank,
+        tied=tied,
+        included=included,
+        exclusions={k: v for k, v in exclusions.items() if k not in forced},
+        overridden={k: v for k, v in exclusions.items() if k in forced},
+        forced=forced,
+        imputations=imputations,
+        adjustments=adjustments,
+        warnings=warnings,
+        method=scenario.method_name,
+        additive=scenario.method_name in ADDITIVE,
+        higher_is_better=higher,
+        hash=digest,
+    )
+
+
+def _fill_value(policy: str, observed: np.ndarray) -> float:
+    obs = observed[~np.isnan(observed)]
+    if policy == "zero" or obs.size == 0:
+        return 0.0
+    if policy == "median":
+        return float(np.median(obs))
+    return float(obs.min())  # worst
+
+
+def rank_scores(
+    scores: np.ndarray, regions: list[str], *, higher_is_better: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """Competition ranks (1, 2, 2, 4) over non-NaN scores; 0 for NaN. Ties compare scores
+    rounded to ``TIE_DECIMALS``; tied regions are listed by region code."""
+    key = np.round(scores, TIE_DECIMALS)
+    if not higher_is_better:
+        key = -key
+    order = sorted(
+        (i for i in range(len(scores)) if not np.isnan(scores[i])),
+        key=lambda i: (-key[i], regions[i]),
+    )
+    rank = np.zeros(len(scores), dtype=int)
+    tied = np.zeros(len(scores), dtype=bool)
+    prev = None
+    for pos, i in enumerate(order, start=1):
+        if prev is not None and key[i] == key[prev]:
+            rank[i] = rank[prev]
+            tied[i] = tied[prev] = True
+        else:
+            rank[i] = pos
+        prev = i
+    return rank, tied
