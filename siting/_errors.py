@@ -65,5 +65,7 @@ class SitingError(Exception):
         probs = self.as_problems()
         if len(probs) == 1:
             return probs[0].format()
-        lines = [f"{len(probs)} problems:"] + ["- " + p.format().replace("\n", "\n  ") for p in probs]
+        lines = [f"{len(probs)} problems:"] + [
+            "- " + p.format().replace("\n", "\n  ") for p in probs
+        ]
         return "\n".join(lines)

@@ -33,7 +33,7 @@ def wpm(V: np.ndarray, w: np.ndarray) -> np.ndarray:
 
 
 def topsis(V: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """TOPSIS closeness to the ideal on the weighted matrix (ideal = column max over alternatives)."""
+    """TOPSIS closeness on the weighted matrix (ideal = column max over the alternatives)."""
     w = np.asarray(w, dtype=float)
     W = V[None, :, :] * w[:, None, :] if w.ndim == 2 else (V * w)[None]
     pis = W.max(axis=1, keepdims=True)

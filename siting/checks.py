@@ -115,9 +115,13 @@ def _check_facilities(ds: Dataset) -> list[Problem]:
         except ValueError:
             out.append(Problem("lat/lon must be numbers", file=path, line=line, key=f["id"]))
         if f["sido"] not in codes:
-            out.append(Problem(f"unknown region code {f['sido']!r}", file=path, line=line, key="sido"))
+            out.append(
+                Problem(f"unknown region code {f['sido']!r}", file=path, line=line, key="sido")
+            )
         if f["source"] not in ds.sources:
-            out.append(Problem(f"unknown source {f['source']!r}", file=path, line=line, key="source"))
+            out.append(
+                Problem(f"unknown source {f['source']!r}", file=path, line=line, key="source")
+            )
     return out
 
 
@@ -140,5 +144,7 @@ def _check_decisions(ds: Dataset) -> list[Problem]:
         if not d.get("chosen"):
             out.append(Problem("a decision needs a chosen region", file=path, line=line))
         if d["source"] not in ds.sources:
-            out.append(Problem(f"unknown source {d['source']!r}", file=path, line=line, key="source"))
+            out.append(
+                Problem(f"unknown source {d['source']!r}", file=path, line=line, key="source")
+            )
     return out

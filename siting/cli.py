@@ -7,7 +7,7 @@ Heavy libraries (pandas, geopandas, folium) are imported inside commands so ``--
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,14 +28,14 @@ app = typer.Typer(
 )
 
 
-class Fmt(str, Enum):
+class Fmt(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
     markdown = "markdown"
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     ko = "ko"
     en = "en"
 
@@ -44,11 +44,14 @@ _STATE: dict[str, Any] = {"data": None, "debug": False}
 
 ScenarioOpt = Annotated[
     str,
-    typer.Option("--scenario", "-s", help="Scenario name (see data/scenarios) or path to a YAML file."),
+    typer.Option(
+        "--scenario", "-s", help="Scenario name (see data/scenarios) or path to a YAML file."
+    ),
 ]
 FormatOpt = Annotated[Fmt, typer.Option("--format", "-f", help="Output format.")]
 OutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write to this file (atomically) instead of the terminal.")
+    Path | None,
+    typer.Option("--output", "-o", help="Write to this file (atomically) instead of the terminal."),
 ]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of region and criterion names.")]
 
@@ -57,7 +60,9 @@ LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of region and cr
 def _root(
     data: Annotated[
         Path | None,
-        typer.Option("--data", help="Data folder to use instead of the bundled one (or $SITING_DATA)."),
+        typer.Option(
+            "--data", help="Data folder to use instead of the bundled one (or $SITING_DATA)."
+        ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
@@ -106,7 +111,9 @@ def _load(scenario: str):  # type: ignore[no-untyped-def]
 def rank(
     scenario: ScenarioOpt = "base",
     fmt: FormatOpt = Fmt.table,
-    top: Annotated[int | None, typer.Option("--top", "-n", min=1, help="Show only the top N.")] = None,
+    top: Annotated[
+        int | None, typer.Option("--top", "-n", min=1, help="Show only the top N.")
+    ] = None,
     output: OutputOpt = None,
     lang: LangOpt = Lang.ko,
 ) -> None:
@@ -179,6 +186,71 @@ def schema(output: OutputOpt = None) -> None:
     _emit(to_json(scenario_schema(_STATE["data"])), output)
 
 
+@app.command()
+def data(
+    fmt: FormatOpt = Fmt.table,
+    matrix: Annotated[
+        bool, typer.Option("--matrix", help="Show the region x indicator grid.")
+    ] = False,
+    output: OutputOpt = None,
+    lang: LangOpt = Lang.ko,
+) -> None:
+    """Show what the dataset holds: each indicator's period, coverage and source count.
+
+    Examples: siting data · siting data --matrix · siting data -f csv -o coverage.csv
+    """
+    from siting.catalog import coverage, coverage_matrix
+    from siting.dataset import load_dataset
+
+    ds = load_dataset(_STATE["data"])
+    rows = coverage_matrix(ds, lang.value) if matrix else coverage(ds, lang.value)
+    title = f"Data in {ds.root} — {len(ds.region_codes)} regions, {len(ds.indicators)} indicators"
+    cols = None if matrix else ("indicator", "unit", "period", "coverage", "sources", "missing")
+    _emit(_rows(rows, fmt, title, cols), output)
+
+
+@app.command()
+def sources(
+    query: Annotated[
+        str | None,
+        typer.Argument(help="An indicator id, a region (경북, Gyeongbuk, 47) or a source id."),
+    ] = None,
+    fmt: FormatOpt = Fmt.table,
+    output: OutputOpt = None,
+    lang: LangOpt = Lang.ko,
+) -> None:
+    """List the evidence: every source, or the values (with quotes) behind an indicator or region.
+
+    Examples: siting sources · siting sources power_self_sufficiency · siting sources 경북
+    """
+    from siting.catalog import evidence
+    from siting.dataset import load_dataset
+
+    ds = load_dataset(_STATE["data"])
+    rows = evidence(ds, query, lang.value)
+    cols = (
+        ("source", "publisher", "date", "kind", "cited_by")
+        if query is None
+        else ("region", "indicator", "period", "value", "unit", "source", "quote")
+    )
+    _emit(_rows(rows, fmt, f"Evidence: {query or 'all sources'} ({len(rows)} rows)", cols), output)
+
+
+def _rows(
+    rows: list[dict[str, Any]], fmt: Fmt, title: str, table_columns: tuple[str, ...] | None = None
+) -> Any:
+    from siting.render import rich_table, to_csv, to_json, to_markdown
+
+    if fmt is Fmt.json:
+        return to_json(rows)
+    if fmt is Fmt.csv:
+        return to_csv(rows)
+    if fmt is Fmt.markdown:
+        return f"## {title}\n\n" + to_markdown(rows)
+    cols = list(table_columns or (rows[0].keys() if rows else []))
+    return rich_table(rows, cols, title=title)
+
+
 def main() -> None:
     """Entry point: run the app, turning known errors into one message and exit code 2."""
     debug = "--debug" in sys.argv
@@ -192,12 +264,17 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - last line of defence
+    except Exception as exc:
         if debug:
             raise
         typer.echo(
-            f"internal error: {type(exc).__name__}: {exc}\n  run again with --debug for a traceback "
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            "  run again with --debug for a traceback "
             "and report it",
             err=True,
         )
         sys.exit(1)
+
+
+# Commands that live in their own modules register themselves on ``app`` when imported.
+from siting import _cli_map  # noqa: E402,F401

@@ -40,15 +40,18 @@ class Criterion(BaseModel):
     weight: float | None = Field(
         default=None,
         ge=0,
+        allow_inf_nan=False,
         description="Non-negative importance (percent or raw; weights are normalised to sum to "
         "100 %). A string such as '30%' is accepted.",
     )
     direction: Literal["benefit", "cost"] | None = Field(
-        default=None, description="benefit: more is better; cost: less is better. "
-        "Defaults to the indicator's definition."
+        default=None,
+        description="benefit: more is better; cost: less is better. "
+        "Defaults to the indicator's definition.",
     )
     period: str | None = Field(
-        default=None, description="Which period of the indicator to use (default: its definition's)."
+        default=None,
+        description="Which period of the indicator to use (default: its definition's).",
     )
     scale: Literal["linear", "log", "target", "steps"] | None = Field(
         default=None,
@@ -84,7 +87,7 @@ class Criterion(BaseModel):
             raise ValueError("weight must be a number, not true/false")
         return v
 
-    @field_validator("weight", "lo", "hi", "target", "offset")
+    @field_validator("lo", "hi", "target", "offset")
     @classmethod
     def _finite(cls, v: float | None) -> float | None:
         if v is not None and not math.isfinite(v):
@@ -102,8 +105,10 @@ class Constraint(BaseModel):
         "bonus/penalty: add/subtract points (on the 0-100 score) for matching regions."
     )
     reason: str = Field(min_length=3, description="Human-readable reason shown in every output.")
-    id: str | None = Field(default=None, description="Name; a child scenario's constraint with "
-                           "the same id replaces this one.")
+    id: str | None = Field(
+        default=None,
+        description="Name; a child scenario's constraint with the same id replaces this one.",
+    )
     enabled: bool = Field(default=True, description="Switch the rule off without deleting it.")
     regions: list[str] | None = Field(
         default=None, description="Regions the rule applies to (any name or code form)."
@@ -116,6 +121,13 @@ class Constraint(BaseModel):
     at_least: float | None = Field(default=None, description="Fires when value >= at_least.")
     equals: float | None = Field(default=None, description="Fires when value == equals.")
     points: float | None = Field(default=None, ge=0, description="Points for bonus/penalty.")
+
+    @field_validator("below", "above", "at_most", "at_least", "equals", "points")
+    @classmethod
+    def _finite(cls, v: float | None) -> float | None:
+        if v is not None and not math.isfinite(v):
+            raise ValueError("must be a finite number")
+        return v
 
 
 class Scenario(BaseModel):
@@ -207,6 +219,7 @@ _FIX_BY_TYPE = {
     "literal_error": None,
     "missing": None,
     "string_too_short": "write a sentence users can quote",
+    "finite_number": "write a finite number such as 20",
 }
 
 _ALLOWED = {
@@ -218,8 +231,10 @@ _ALLOWED = {
 
 
 def _allowed_here(loc: KeyPath) -> list[str]:
-    parent = tuple("*" if (i % 2 == 1 and loc[0] in ("criteria", "constraints")) or isinstance(p, int)
-                   else p for i, p in enumerate(loc[:-1]))
+    parent = tuple(
+        "*" if (i % 2 == 1 and loc[0] in ("criteria", "constraints")) or isinstance(p, int) else p
+        for i, p in enumerate(loc[:-1])
+    )
     return _ALLOWED.get(parent, [])
 
 
@@ -247,6 +262,8 @@ def _problems_from_validation(
         elif etype == "greater_than_equal" and loc and loc[-1] == "weight":
             msg = f"weight must not be negative (got {err.get('input')})"
             fix = "use 0 to switch a criterion off, or remove it"
+        elif etype == "finite_number":
+            msg = f"{loc[-1]} must be a finite number, got {err.get('input')!r}"
         elif etype == "missing":
             msg = f"required key {loc[-1]!r} is missing"
             fix = f"add '{loc[-1]}:'"
@@ -310,7 +327,7 @@ def _read_layer(path: Path) -> tuple[dict[str, Any], dict[KeyPath, int]]:
 def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     out = dict(parent)
     for key, val in child.items():
-        if key == "extends":
+        if key in ("extends", "name"):
             continue
         if key == "criteria" and isinstance(val, dict):
             crit = dict(parent.get("criteria") or {})
@@ -327,7 +344,11 @@ def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
             for c in val:
                 cid = c.get("id") if isinstance(c, dict) else None
                 idx = next(
-                    (i for i, b in enumerate(base) if cid and isinstance(b, dict) and b.get("id") == cid),
+                    (
+                        i
+                        for i, b in enumerate(base)
+                        if cid and isinstance(b, dict) and b.get("id") == cid
+                    ),
                     None,
                 )
                 if idx is None:
@@ -341,7 +362,7 @@ def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
 
 
 def load_scenario(ref: str | Path, data: str | Path | None = None) -> Scenario:
-    """Load a scenario by name or path, following ``extends`` (cycles and missing files rejected)."""
+    """Load a scenario by name or path, following ``extends`` (rejecting cycles and gaps)."""
     path = resolve_scenario_path(str(ref), data)
     stack: list[Path] = []
     layers: list[tuple[Path, dict[str, Any], dict[KeyPath, int]]] = []
@@ -378,8 +399,14 @@ def load_scenario(ref: str | Path, data: str | Path | None = None) -> Scenario:
         merged = _merge(merged, raw)
         for key, line in lines.items():
             origins[_dotted(key)] = (str(file), line)
-    merged.setdefault("name", path.stem)
-    top_file, top_raw, top_lines = layers[0]
+    top_raw_name = layers[0][1].get("name")
+    merged["name"] = top_raw_name or path.stem
+    if len(layers) > 1 and not layers[0][1].get("description"):
+        parent_name = layers[1][1].get("name") or layers[1][0].stem
+        merged["description"] = (
+            f"Variant of '{parent_name}'. " + str(merged.get("description") or "")
+        ).strip()
+    top_file, _, top_lines = layers[0]
     try:
         scenario = Scenario.model_validate(merged)
     except ValidationError as exc:  # pragma: no cover - layers were validated one by one
@@ -407,8 +434,13 @@ def _check_weights(s: Scenario) -> None:
         if c.weight is None:
             f, line = s.where("criteria", cid)
             problems.append(
-                Problem("criterion has no weight", file=f, line=line, key=f"criteria.{cid}",
-                        fix=f"add 'weight:' under {cid}")
+                Problem(
+                    "criterion has no weight",
+                    file=f,
+                    line=line,
+                    key=f"criteria.{cid}",
+                    fix=f"add 'weight:' under {cid}",
+                )
             )
     if problems:
         raise SitingError.from_problems(problems)

@@ -9,8 +9,17 @@ from pathlib import Path
 
 from siting._io import atomic_write
 
-VALUE_COLUMNS = ["region", "indicator", "period", "value", "unit", "source", "quote", "quote_type",
-                 "note"]
+VALUE_COLUMNS = [
+    "region",
+    "indicator",
+    "period",
+    "value",
+    "unit",
+    "source",
+    "quote",
+    "quote_type",
+    "note",
+]
 
 
 def _read_rows(path: Path) -> list[dict[str, str]]:
@@ -22,8 +31,12 @@ def sort_key(region_order: dict[str, int]) -> Callable[[dict[str, str]], tuple]:
     return lambda r: (r["indicator"], r["period"], region_order.get(r["region"], 99), r["source"])
 
 
-def rewrite_values(root: Path, new_rows: list[dict[str, str]],
-                   replace: Callable[[dict[str, str]], bool], dry_run: bool = False) -> bool:
+def rewrite_values(
+    root: Path,
+    new_rows: list[dict[str, str]],
+    replace: Callable[[dict[str, str]], bool],
+    dry_run: bool = False,
+) -> bool:
     """Replace the rows matching ``replace`` by ``new_rows``; return whether the file changed."""
     path = root / "values.csv"
     rows = [r for r in _read_rows(path) if not replace(r)] + new_rows

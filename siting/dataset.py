@@ -126,7 +126,9 @@ class Dataset:
     def periods_of(self, indicator: str) -> list[str]:
         """Periods with at least one used value, newest first."""
         seen = {v.period for v in self.values if v.indicator == indicator and v.status == "used"}
-        return sorted(seen, key=lambda p: (parse_period(p).end, parse_period(p).start), reverse=True)
+        return sorted(
+            seen, key=lambda p: (parse_period(p).end, parse_period(p).start), reverse=True
+        )
 
     def lookup(self, region: str, indicator: str, period: str) -> Value | None:
         return self._index.get((region, indicator, period))
@@ -145,7 +147,10 @@ class Dataset:
         return {
             v.region: v.value
             for v in self.values
-            if v.indicator == indicator and v.period == per and v.status == "used" and v.value is not None
+            if v.indicator == indicator
+            and v.period == per
+            and v.status == "used"
+            and v.value is not None
         }
 
     # ------------------------------------------------------------------ identity
@@ -180,10 +185,14 @@ class Dataset:
 # ---------------------------------------------------------------------- reading
 
 
-def _read_csv(path: Path, required: tuple[str, ...], problems: list[Problem]) -> list[dict[str, str]]:
+def _read_csv(
+    path: Path, required: tuple[str, ...], problems: list[Problem]
+) -> list[dict[str, str]]:
     """Read a CSV into dicts with a ``_line`` key; report missing columns."""
     if not path.exists():
-        problems.append(Problem("file not found", file=str(path), fix="restore it from the repository"))
+        problems.append(
+            Problem("file not found", file=str(path), fix="restore it from the repository")
+        )
         return []
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
@@ -298,9 +307,7 @@ def _read_sources(path: Path, problems: list[Problem]) -> dict[str, Source]:
                 )
             )
         if not r["url"] and r["kind"] not in ("computed", "seed", "statute"):
-            problems.append(
-                Problem("a source needs a URL", file=str(path), key=r["id"], line=line)
-            )
+            problems.append(Problem("a source needs a URL", file=str(path), key=r["id"], line=line))
         try:
             tier = int(r["tier"])
         except ValueError:
@@ -416,8 +423,10 @@ def _read_values(
                         **where,
                     )
                 )
-            if not r["quote"] and sources.get(r["source"], None) is not None and (
-                sources[r["source"]].kind != "computed"
+            if (
+                not r["quote"]
+                and sources.get(r["source"]) is not None
+                and (sources[r["source"]].kind != "computed")
             ):
                 problems.append(
                     Problem("a value needs a quote or paraphrase", key="quote", **where)
@@ -499,10 +508,13 @@ def load_dataset(path: str | Path | None = None, *, strict: bool = True) -> Data
         raise SitingError(
             "data folder not found",
             file=str(root),
-            fix="pass --data DIR pointing at a folder with regions.csv, indicators.yaml, values.csv",
+            fix="pass --data DIR pointing at a folder with regions.csv, indicators.yaml, "
+            "values.csv",
         )
     regions = _read_csv(
-        root / REGION_FILE, ("code", "name_ko", "short_ko", "name_en", "short_en", "aliases"), problems
+        root / REGION_FILE,
+        ("code", "name_ko", "short_ko", "name_en", "short_en", "aliases"),
+        problems,
     )
     indicators = _read_indicators(root / INDICATOR_FILE, problems)
     sources = _read_sources(root / SOURCE_FILE, problems)
@@ -510,16 +522,24 @@ def load_dataset(path: str | Path | None = None, *, strict: bool = True) -> Data
         root / VALUE_FILE, {r["code"] for r in regions}, indicators, sources, problems
     )
     values = resolve_conflicts(values, sources)
-    facilities = _read_csv(
-        root / FACILITY_FILE,
-        ("id", "kind", "name_ko", "name_en", "sido", "lat", "lon", "status", "source"),
-        problems,
-    ) if (root / FACILITY_FILE).exists() else []
-    decisions = _read_csv(
-        root / DECISION_FILE,
-        ("id", "project", "organization", "date", "kind", "chosen", "source"),
-        problems,
-    ) if (root / DECISION_FILE).exists() else []
+    facilities = (
+        _read_csv(
+            root / FACILITY_FILE,
+            ("id", "kind", "name_ko", "name_en", "sido", "lat", "lon", "status", "source"),
+            problems,
+        )
+        if (root / FACILITY_FILE).exists()
+        else []
+    )
+    decisions = (
+        _read_csv(
+            root / DECISION_FILE,
+            ("id", "project", "organization", "date", "kind", "chosen", "source"),
+            problems,
+        )
+        if (root / DECISION_FILE).exists()
+        else []
+    )
     ds = Dataset(root, regions, indicators, sources, values, facilities, decisions, problems)
     from siting.checks import check_dataset
 

@@ -24,10 +24,18 @@ def _ratio_rows(ds: Dataset) -> list[Row]:
     for code in ds.region_codes:
         if code in ok and code in bad and ok[code] + bad[code] > 0:
             rate = 100 * ok[code] / (ok[code] + bad[code])
-            rows.append(_row(code, "dc_supply_approval", period, f"{rate:.1f}", "%",
-                             "computed-dc-supply-approval",
-                             f"= {ok[code]:g} / ({ok[code]:g} + {bad[code]:g}) MW",
-                             "inputs: dc_supply_possible, dc_supply_impossible (2026-03-27)"))
+            rows.append(
+                _row(
+                    code,
+                    "dc_supply_approval",
+                    period,
+                    f"{rate:.1f}",
+                    "%",
+                    "computed-dc-supply-approval",
+                    f"= {ok[code]:g} / ({ok[code]:g} + {bad[code]:g}) MW",
+                    "inputs: dc_supply_possible, dc_supply_impossible (2026-03-27)",
+                )
+            )
     return rows
 
 
@@ -38,17 +46,42 @@ def _surplus_rows(ds: Dataset) -> list[Row]:
     for code in ds.region_codes:
         if code in gen and code in sales:
             twh = (gen[code] - sales[code]) / 1000
-            rows.append(_row(code, "power_surplus", "2025", f"{twh:.2f}", "TWh",
-                             "computed-power-surplus",
-                             f"= ({gen[code]:g} - {sales[code]:g}) GWh / 1000",
-                             "inputs: power_generation, power_sales (2025)"))
+            rows.append(
+                _row(
+                    code,
+                    "power_surplus",
+                    "2025",
+                    f"{twh:.2f}",
+                    "TWh",
+                    "computed-power-surplus",
+                    f"= ({gen[code]:g} - {sales[code]:g}) GWh / 1000",
+                    "inputs: power_generation, power_sales (2025)",
+                )
+            )
     return rows
 
 
-def _row(region: str, indicator: str, period: str, value: str, unit: str, source: str,
-         quote: str, note: str) -> Row:
-    return {"region": region, "indicator": indicator, "period": period, "value": value,
-            "unit": unit, "source": source, "quote": quote, "quote_type": "formula", "note": note}
+def _row(
+    region: str,
+    indicator: str,
+    period: str,
+    value: str,
+    unit: str,
+    source: str,
+    quote: str,
+    note: str,
+) -> Row:
+    return {
+        "region": region,
+        "indicator": indicator,
+        "period": period,
+        "value": value,
+        "unit": unit,
+        "source": source,
+        "quote": quote,
+        "quote_type": "formula",
+        "note": note,
+    }
 
 
 DERIVATIONS: dict[str, Callable[[Dataset], list[Row]]] = {

@@ -25,9 +25,12 @@ class Period:
 
     @property
     def is_full_year(self) -> bool:
-        return (self.start.month, self.start.day, self.end.month, self.end.day) == (1, 1, 12, 31) and (
-            self.start.year == self.end.year
-        )
+        return (self.start.month, self.start.day, self.end.month, self.end.day) == (
+            1,
+            1,
+            12,
+            31,
+        ) and (self.start.year == self.end.year)
 
     @property
     def is_point(self) -> bool:

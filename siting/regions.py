@@ -38,8 +38,9 @@ class RegionResolver:
             for key in region_keys(row):
                 self._index.setdefault(_norm(key), row["code"])
 
-    def resolve(self, text: str, *, file: str | None = None, key: str | None = None,
-                line: int | None = None) -> str:
+    def resolve(
+        self, text: str, *, file: str | None = None, key: str | None = None, line: int | None = None
+    ) -> str:
         hit = self._index.get(_norm(str(text)))
         if hit is not None:
             return hit

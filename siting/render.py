@@ -21,7 +21,10 @@ def _fmt(v: Any, digits: int = 2) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "—"
     if isinstance(v, float):
-        return f"{v:,.{digits}f}"
+        if v.is_integer() and abs(v) < 1e15:
+            return f"{int(v):,}"
+        text = f"{v:,.{digits}f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
     if isinstance(v, int):
         return f"{v:,}"
     return str(v)
@@ -38,7 +41,10 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None)
 
 
 def to_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False, default=_json_default) + "\n"
+    return (
+        json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False, default=_json_default)
+        + "\n"
+    )
 
 
 def _json_default(o: Any) -> Any:
@@ -57,8 +63,9 @@ def _md_escape(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def to_markdown(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None,
-                footer: str = "") -> str:
+def to_markdown(
+    rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None, footer: str = ""
+) -> str:
     cols = list(columns or (rows[0].keys() if rows else []))
     out = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
     for r in rows:
@@ -68,12 +75,22 @@ def to_markdown(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = 
     return "\n".join(out) + "\n"
 
 
-def rich_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str = "",
-               caption: str = "", right: Sequence[str] = ()) -> RenderableType:
+def rich_table(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    title: str = "",
+    caption: str = "",
+    right: Sequence[str] = (),
+) -> RenderableType:
     from rich.table import Table
 
-    t = Table(title=title or None, caption=caption or None, caption_justify="left",
-              header_style="bold", show_lines=False)
+    t = Table(
+        title=title or None,
+        caption=caption or None,
+        caption_justify="left",
+        header_style="bold",
+        show_lines=False,
+    )
     for c in columns:
         t.add_column(c, justify="right" if c in right else "left", overflow="fold")
     for r in rows:
@@ -91,8 +108,17 @@ def footer(result: Result) -> str:
 
 # ----------------------------------------------------------------------- rank
 
-RANK_COLUMNS = ("rank", "code", "region", "score", "base", "adjustment", "coverage_pct", "status",
-                "notes")
+RANK_COLUMNS = (
+    "rank",
+    "code",
+    "region",
+    "score",
+    "base",
+    "adjustment",
+    "coverage_pct",
+    "status",
+    "notes",
+)
 
 
 def rank_rows(result: Result, lang: str, top: int | None) -> list[dict[str, Any]]:
@@ -116,23 +142,28 @@ def render_rank(result: Result, fmt: str, lang: str = "ko", top: int | None = No
         return to_csv(rows, [*RANK_COLUMNS, "scenario", "hash"])
     if fmt == "markdown":
         head = f"## {result.scenario.name}\n\n{(result.scenario.description or '').strip()}\n\n"
-        return head + to_markdown(rows, RANK_COLUMNS, footer=_weights_line(result) + "\n\n" + footer(result))
+        return head + to_markdown(
+            rows, RANK_COLUMNS, footer=_weights_line(result) + "\n\n" + footer(result)
+        )
     from rich.console import Group
     from rich.text import Text
 
     short = []
     for r in rows:
         i = result.index(r["code"])
-        short.append({
-            "rank": r["rank"],
-            "region": f"{r['region']} ({r['code']})",
-            "score": r["score"],
-            "adj": r["adjustment"] or None,
-            "data %": r["coverage_pct"],
-            "notes": _short_notes(result, i),
-        })
+        short.append(
+            {
+                "rank": r["rank"],
+                "region": f"{r['region']} ({r['code']})",
+                "score": r["score"],
+                "adj": r["adjustment"] or None,
+                "data %": r["coverage_pct"],
+                "notes": _short_notes(result, i),
+            }
+        )
     table = rich_table(
-        short, ("rank", "region", "score", "adj", "data %", "notes"),
+        short,
+        ("rank", "region", "score", "adj", "data %", "notes"),
         title=f"Ranking — scenario '{result.scenario.name}' ({result.method})",
         right=("rank", "score", "adj", "data %"),
     )
@@ -151,7 +182,9 @@ def _short_notes(result: Result, i: int) -> str:
     out = [f"excluded: {r.split(' (')[0]}" for r in result.exclusions.get(code, [])]
     if code in result.forced:
         out.append(f"forced: {result.forced[code]}")
-    out += [f"{a.points:+g} {a.reason.split(' (')[0]}" for a in result.adjustments if a.region == code]
+    out += [
+        f"{a.points:+g} {a.reason.split(' (')[0]}" for a in result.adjustments if a.region == code
+    ]
     return "; ".join(out)
 
 
@@ -170,8 +203,16 @@ def _imputation_line(result: Result) -> str:
 
 # ----------------------------------------------------------------------- explain
 
-EXPLAIN_COLUMNS = ("criterion", "raw", "unit", "period", "transformed", "weight_pct",
-                   "contribution", "source")
+EXPLAIN_COLUMNS = (
+    "criterion",
+    "raw",
+    "unit",
+    "period",
+    "transformed",
+    "weight_pct",
+    "contribution",
+    "source",
+)
 
 
 def explain_rows(info: dict[str, Any], lang: str) -> list[dict[str, Any]]:
@@ -184,19 +225,21 @@ def explain_rows(info: dict[str, Any], lang: str) -> list[dict[str, Any]]:
             src = f"{s['publisher']} ({s['date']})"
         elif c["imputed"]:
             src = f"no data — filled: {c['missing_policy']}"
-        rows.append({
-            "criterion": c["name_ko"] if lang == "ko" else c["name_en"],
-            "id": c["criterion"],
-            "raw": c["raw"],
-            "unit": c["unit"],
-            "period": c["period"],
-            "transformed": c["transformed"],
-            "weight_pct": c["weight_pct"],
-            "contribution": c["contribution"],
-            "source": src,
-            "quote": ev["quote"] if ev else "",
-            "url": (ev["source"] or {}).get("url", "") if ev else "",
-        })
+        rows.append(
+            {
+                "criterion": c["name_ko"] if lang == "ko" else c["name_en"],
+                "id": c["criterion"],
+                "raw": c["raw"],
+                "unit": c["unit"],
+                "period": c["period"],
+                "transformed": c["transformed"],
+                "weight_pct": c["weight_pct"],
+                "contribution": c["contribution"],
+                "source": src,
+                "quote": ev["quote"] if ev else "",
+                "url": (ev["source"] or {}).get("url", "") if ev else "",
+            }
+        )
     return rows
 
 
@@ -206,8 +249,10 @@ def render_explain(result: Result, region: str, fmt: str, lang: str = "ko") -> A
         return to_json(info)
     rows = explain_rows(info, lang)
     name = info["name_ko"] if lang == "ko" else info["name_en"]
-    head = (f"{name} ({region}) — rank {info['rank_label']} of {info['ranked_regions']}, "
-            f"score {_fmt(info['score'])} ({info['status']}, data coverage {info['coverage_pct']}%)")
+    head = (
+        f"{name} ({region}) — rank {info['rank_label']} of {info['ranked_regions']}, "
+        f"score {_fmt(info['score'])} ({info['status']}, data coverage {info['coverage_pct']}%)"
+    )
     sum_line = _sum_line(info)
     if fmt == "csv":
         for r in rows:
@@ -232,8 +277,12 @@ def render_explain(result: Result, region: str, fmt: str, lang: str = "ko") -> A
         }
         for r in rows
     ]
-    table = rich_table(compact, ("criterion", "raw", "period", "0-1", "weight %", "points"),
-                       title=head, right=("raw", "0-1", "weight %", "points"))
+    table = rich_table(
+        compact,
+        ("criterion", "raw", "period", "0-1", "weight %", "points"),
+        title=head,
+        right=("raw", "0-1", "weight %", "points"),
+    )
     parts: list[Any] = [table, Text(sum_line)]
     for r in info["reasons"]:
         parts.append(Text(f"• {r}", style="yellow"))
@@ -255,8 +304,10 @@ def _sum_line(info: dict[str, Any]) -> str:
     if info["additive"]:
         line = f"sum of contributions {total:.2f} = base score {_fmt(info['base_score'])}"
     else:
-        line = (f"method {info['method']} is not additive: contributions are weighted values "
-                f"(sum {total:.2f}); base score {_fmt(info['base_score'])}")
+        line = (
+            f"method {info['method']} is not additive: contributions are weighted values "
+            f"(sum {total:.2f}); base score {_fmt(info['base_score'])}"
+        )
     if info["adjustment"]:
         line += f"; adjustments {info['adjustment']:+g} → score {_fmt(info['score'])}"
     return line

@@ -96,10 +96,14 @@ class Result:
 
     def order(self) -> list[int]:
         """Region indices: ranked first (by rank, then code), excluded after (by code)."""
-        ranked = sorted((i for i in range(len(self.regions)) if self.rank[i] > 0),
-                        key=lambda i: (self.rank[i], self.regions[i]))
-        rest = sorted((i for i in range(len(self.regions)) if self.rank[i] == 0),
-                      key=lambda i: self.regions[i])
+        ranked = sorted(
+            (i for i in range(len(self.regions)) if self.rank[i] > 0),
+            key=lambda i: (self.rank[i], self.regions[i]),
+        )
+        rest = sorted(
+            (i for i in range(len(self.regions)) if self.rank[i] == 0),
+            key=lambda i: self.regions[i],
+        )
         return ranked + rest
 
     def status(self, i: int) -> str:
@@ -137,7 +141,9 @@ class Result:
                     "code": code,
                     "region": self.dataset.region_name(code, lang),
                     "score": None if np.isnan(self.score[i]) else round(float(self.score[i]), 2),
-                    "base": None if np.isnan(self.base_score[i]) else round(float(self.base_score[i]), 2),
+                    "base": None
+                    if np.isnan(self.base_score[i])
+                    else round(float(self.base_score[i]), 2),
                     "adjustment": round(float(self.adjustment[i]), 2),
                     "coverage_pct": round(100 * float(cov[i]), 1),
                     "status": self.status(i),
@@ -171,11 +177,7 @@ class Result:
         rows = []
         for j, c in enumerate(self.criteria):
             val = ds.lookup(region, c.id, c.period)
-            others = [
-                describe_value(ds, v)
-                for v in ds.observations(region, c.id)
-                if v is not val
-            ]
+            others = [describe_value(ds, v) for v in ds.observations(region, c.id) if v is not val]
             rows.append(
                 {
                     "criterion": c.id,
@@ -184,12 +186,14 @@ class Result:
                     "unit": c.indicator.unit,
                     "period": c.period,
                     "raw": None if np.isnan(self.raw[i, j]) else float(self.raw[i, j]),
-                    "transformed": None if np.isnan(self.transformed[i, j])
+                    "transformed": None
+                    if np.isnan(self.transformed[i, j])
                     else round(float(self.transformed[i, j]), 4),
                     "imputed": bool(self.imputed[i, j]),
                     "missing_policy": c.missing,
                     "weight_pct": round(100 * c.weight, 2),
-                    "contribution": None if np.isnan(self.transformed[i, j])
+                    "contribution": None
+                    if np.isnan(self.transformed[i, j])
                     else round(float(self.contributions[i, j]), 3),
                     "value_function": c.value_function.describe(),
                     "evidence": describe_value(ds, val) if val else None,
@@ -204,7 +208,9 @@ class Result:
             "rank_label": self.rank_label(i),
             "ranked_regions": int((self.rank > 0).sum()),
             "score": None if np.isnan(self.score[i]) else round(float(self.score[i]), 3),
-            "base_score": None if np.isnan(self.base_score[i]) else round(float(self.base_score[i]), 3),
+            "base_score": None
+            if np.isnan(self.base_score[i])
+            else round(float(self.base_score[i]), 3),
             "adjustment": float(self.adjustment[i]),
             "coverage_pct": round(100 * float(self.coverage[i]), 1),
             "status": self.status(i),

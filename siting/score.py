@@ -86,7 +86,9 @@ def check_scenario(scenario: Scenario, ds: Dataset) -> list[Problem]:
             problems.append(
                 Problem(
                     "a constraint on an indicator needs a condition",
-                    file=file, line=line, key=key,
+                    file=file,
+                    line=line,
+                    key=key,
                     fix="add one of below, above, at_most, at_least, equals",
                 )
             )
@@ -94,14 +96,21 @@ def check_scenario(scenario: Scenario, ds: Dataset) -> list[Problem]:
             problems.append(
                 Problem(
                     "a constraint needs 'regions' or an 'indicator' with a condition",
-                    file=file, line=line, key=key,
+                    file=file,
+                    line=line,
+                    key=key,
                     fix="e.g. indicator: power_self_sufficiency and below: 30",
                 )
             )
         if con.kind in ("bonus", "penalty") and con.points is None:
             problems.append(
-                Problem(f"a {con.kind} needs 'points'", file=file, line=line, key=key,
-                        fix="add e.g. points: 5 (on the 0-100 score)")
+                Problem(
+                    f"a {con.kind} needs 'points'",
+                    file=file,
+                    line=line,
+                    key=key,
+                    fix="add e.g. points: 5 (on the 0-100 score)",
+                )
             )
         for j, name in enumerate(con.regions or []):
             f2, l2 = scenario.where("constraints", i, "regions", j)
@@ -109,12 +118,18 @@ def check_scenario(scenario: Scenario, ds: Dataset) -> list[Problem]:
                 resolver.resolve(name, file=f2, key=f"{key}.regions", line=l2)
             except SitingError as exc:
                 problems.extend(exc.as_problems())
-        if con.indicator in ds.indicators and con.period and not ds.column(con.indicator, con.period):
+        if (
+            con.indicator in ds.indicators
+            and con.period
+            and not ds.column(con.indicator, con.period)
+        ):
             f2, l2 = scenario.where("constraints", i, "period")
             problems.append(
                 Problem(
                     f"indicator {con.indicator!r} has no values for period {con.period!r}",
-                    file=f2, line=l2, key=f"{key}.period",
+                    file=f2,
+                    line=l2,
+                    key=f"{key}.period",
                     fix=f"use one of: {', '.join(ds.periods_of(con.indicator))}",
                 )
             )
@@ -132,7 +147,9 @@ def check_scenario(scenario: Scenario, ds: Dataset) -> list[Problem]:
             problems.append(
                 Problem(
                     "bonus/penalty points are defined on the 0-100 score of wsm, wpm or topsis",
-                    file=file, line=line, key="method",
+                    file=file,
+                    line=line,
+                    key="method",
                     fix="use one of those methods or disable the bonus/penalty constraints",
                 )
             )
@@ -172,8 +189,9 @@ def _describe_rule(ds: Dataset, con: Constraint, value: float) -> str:
     if not con.indicator:
         return con.reason
     ind = ds.indicators[con.indicator]
-    ops = ", ".join(f"{sym} {getattr(con, k):g}" for k, (_, sym) in _OPS.items()
-                    if getattr(con, k) is not None)
+    ops = ", ".join(
+        f"{sym} {getattr(con, k):g}" for k, (_, sym) in _OPS.items() if getattr(con, k) is not None
+    )
     return f"{con.reason} ({con.indicator} = {value:g} {ind.unit}; rule: {ops})"
 
 
@@ -230,8 +248,13 @@ def score(ds: Dataset, scenario: Scenario) -> Result:
                 V[i, j] = fill
                 imputed[i, j] = True
                 imputations.append(Imputation(regions[i], cid, policy, fill))
-        sources = sorted({v.source for v in ds.values if v.indicator == cid and v.period == period
-                          and v.status == "used"})
+        sources = sorted(
+            {
+                v.source
+                for v in ds.values
+                if v.indicator == cid and v.period == period and v.status == "used"
+            }
+        )
         infos.append(
             CriterionInfo(
                 id=cid,

@@ -58,7 +58,11 @@ def make_value_function(
     from_data = lo is None or hi is None
     if scale == "steps":
         if not steps:
-            raise SitingError("scale: steps needs a 'steps:' list", fix="add steps: [{at: 0, score: 0.2}, ...]", **where)  # type: ignore[arg-type]
+            raise SitingError(
+                "scale: steps needs a 'steps:' list",
+                fix="add steps: [{at: 0, score: 0.2}, ...]",
+                **where,
+            )  # type: ignore[arg-type]
         ordered = tuple(sorted((float(a), float(s)) for a, s in steps))
         return ValueFunction("steps", direction, steps=ordered, below=below or 0.0)
     lo_v = float(lo) if lo is not None else (float(obs.min()) if obs.size else 0.0)
@@ -72,8 +76,9 @@ def make_value_function(
                 fix="set lo below and hi above the target",
                 **where,  # type: ignore[arg-type]
             )
-        return ValueFunction("target", direction, lo_v, hi_v, target=float(target),
-                             bounds_from_data=from_data)
+        return ValueFunction(
+            "target", direction, lo_v, hi_v, target=float(target), bounds_from_data=from_data
+        )
     if lo is not None and hi is not None and lo >= hi:
         raise SitingError(
             f"lo ({lo:g}) must be smaller than hi ({hi:g})",
@@ -81,13 +86,12 @@ def make_value_function(
             **where,  # type: ignore[arg-type]
         )
     off = float(offset or 0.0)
-    if scale == "log":
-        if (obs.size and (obs + off).min() <= 0) or lo_v + off <= 0:
-            raise SitingError(
-                "scale: log needs values above zero",
-                fix="add 'offset: 1' (for counts) or use scale: linear",
-                **where,  # type: ignore[arg-type]
-            )
+    if scale == "log" and lo_v + off <= 0:
+        raise SitingError(
+            f"scale: log needs lo + offset above zero (lo is {lo_v:g})",
+            fix="add 'offset: 1' (for counts) or use scale: linear",
+            **where,  # type: ignore[arg-type]
+        )
     return ValueFunction(scale, direction, lo_v, hi_v, offset=off, bounds_from_data=from_data)
 
 
@@ -101,8 +105,16 @@ def apply(vf: ValueFunction, x: np.ndarray) -> np.ndarray:
         return np.where(np.isnan(x), np.nan, out)
     if vf.scale == "target":
         assert vf.lo is not None and vf.hi is not None and vf.target is not None
-        up = (x - vf.lo) / (vf.target - vf.lo) if vf.target > vf.lo else np.where(x >= vf.lo, 1.0, 0.0)
-        down = (vf.hi - x) / (vf.hi - vf.target) if vf.hi > vf.target else np.where(x <= vf.hi, 1.0, 0.0)
+        up = (
+            (x - vf.lo) / (vf.target - vf.lo)
+            if vf.target > vf.lo
+            else np.where(x >= vf.lo, 1.0, 0.0)
+        )
+        down = (
+            (vf.hi - x) / (vf.hi - vf.target)
+            if vf.hi > vf.target
+            else np.where(x <= vf.hi, 1.0, 0.0)
+        )
         out = np.where(x <= vf.target, up, down)
         return np.clip(out, 0.0, 1.0)
     assert vf.lo is not None and vf.hi is not None

@@ -1,0 +1,3 @@
+"""``siting map`` (registered on the main app)."""
+
+from __future__ import annotations

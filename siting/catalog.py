@@ -1,0 +1,117 @@
+"""What the dataset holds: coverage per indicator and the evidence behind values."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from siting._errors import SitingError
+
+if TYPE_CHECKING:
+    from siting.dataset import Dataset
+
+
+def coverage(ds: Dataset, lang: str = "ko") -> list[dict[str, Any]]:
+    """One row per indicator: default period, regions with data, sources, other periods."""
+    rows = []
+    n = len(ds.region_codes)
+    for ind in ds.indicators.values():
+        col = ds.column(ind.id, ind.period)
+        srcs = {
+            v.source for v in ds.used_values() if v.indicator == ind.id and v.period == ind.period
+        }
+        missing = [ds.region_name(c, lang) for c in ds.region_codes if c not in col]
+        others = []
+        for p in ds.periods_of(ind.id):
+            if p != ind.period:
+                others.append(f"{p} ({len(ds.column(ind.id, p))}/{n})")
+        rows.append(
+            {
+                "indicator": ind.id,
+                "name": ind.name(lang),
+                "group": ind.group,
+                "unit": ind.unit,
+                "direction": ind.direction,
+                "period": ind.period,
+                "coverage": f"{len(col)}/{n}",
+                "sources": len(srcs),
+                "missing": ", ".join(missing),
+                "other_periods": ", ".join(others),
+            }
+        )
+    return rows
+
+
+def coverage_matrix(ds: Dataset, lang: str = "ko") -> list[dict[str, Any]]:
+    """Region x indicator grid for the default periods: 'x' where a value exists."""
+    rows = []
+    for code in ds.region_codes:
+        row: dict[str, Any] = {"region": ds.region_name(code, lang)}
+        for ind in ds.indicators.values():
+            row[ind.id] = "x" if code in ds.column(ind.id, ind.period) else "."
+        rows.append(row)
+    return rows
+
+
+def evidence(ds: Dataset, query: str | None = None, lang: str = "ko") -> list[dict[str, Any]]:
+    """Evidence rows for an indicator id, a region (any name form), a source id, or everything."""
+    from siting.regions import RegionResolver
+
+    if query is None:
+        counts: dict[str, int] = {}
+        for v in ds.values:
+            if v.value is not None:
+                counts[v.source] = counts.get(v.source, 0) + 1
+        for f in ds.facilities:
+            counts[f["source"]] = counts.get(f["source"], 0) + 1
+        for d in ds.decisions:
+            counts[d["source"]] = counts.get(d["source"], 0) + 1
+        return [
+            {
+                "source": s.id,
+                "publisher": s.publisher,
+                "title": s.title,
+                "date": s.date,
+                "kind": s.kind,
+                "tier": s.tier,
+                "cited_by": counts.get(s.id, 0),
+                "url": s.url,
+                "via": s.via,
+            }
+            for s in sorted(ds.sources.values(), key=lambda s: s.id)
+        ]
+    if query in ds.indicators:
+        values = [v for v in ds.values if v.indicator == query]
+    elif query in ds.sources:
+        values = [v for v in ds.values if v.source == query]
+    else:
+        try:
+            code = RegionResolver(ds).resolve(query)
+        except SitingError as exc:
+            raise SitingError(
+                f"{query!r} is not an indicator id, a source id or a region",
+                fix="run 'siting data' for indicator ids, 'siting sources' for source ids; "
+                + (exc.fix or ""),
+            ) from None
+        values = [v for v in ds.values if v.region == code]
+    out = []
+    for v in values:
+        s = ds.sources.get(v.source)
+        out.append(
+            {
+                "region": ds.region_name(v.region, lang),
+                "indicator": v.indicator,
+                "period": v.period,
+                "value": v.value,
+                "unit": ds.indicators[v.indicator].unit,
+                "status": v.status
+                if v.status != "superseded"
+                else f"superseded ({v.superseded_by})",
+                "source": v.source,
+                "publisher": s.publisher if s else "",
+                "date": s.date if s else "",
+                "quote": v.quote,
+                "note": v.note,
+                "url": s.url if s else "",
+            }
+        )
+    return out

@@ -1,0 +1,103 @@
+"""Shared fixtures: an in-memory dataset built from a matrix, and the bundled data."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from siting.config import Scenario
+from siting.dataset import Dataset, Indicator, Source, Value
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "data"
+
+
+def make_dataset(
+    matrix: np.ndarray,
+    directions: list[str] | None = None,
+    root: Path | None = None,
+) -> Dataset:
+    """A dataset with regions R00.., indicators c0.. and the given values (NaN = gap)."""
+    n, m = matrix.shape
+    directions = directions or ["benefit"] * m
+    regions = [
+        {
+            "code": f"R{i:02d}",
+            "name_ko": f"지역{i}",
+            "short_ko": f"지{i}",
+            "name_en": f"Region {i}",
+            "short_en": f"R{i}",
+            "aliases": "",
+        }
+        for i in range(n)
+    ]
+    indicators = {
+        f"c{j}": Indicator(
+            id=f"c{j}",
+            name_ko=f"기준{j}",
+            name_en=f"Criterion {j}",
+            unit="u",
+            direction=directions[j],
+            group="test",
+            period="2025",
+            description="synthetic",
+        )
+        for j in range(m)
+    }
+    sources = {"s": Source("s", "test", "test", "2025-01-01", "http://example.org", "news", 2)}
+    values = [
+        Value(
+            f"R{i:02d}",
+            f"c{j}",
+            "2025",
+            None if np.isnan(matrix[i, j]) else float(matrix[i, j]),
+            "s",
+            "q",
+            "",
+            line=2 + i * m + j,
+            status="gap" if np.isnan(matrix[i, j]) else "used",
+        )
+        for i in range(n)
+        for j in range(m)
+    ]
+    return Dataset(root or Path("/nonexistent"), regions, indicators, sources, values)
+
+
+def make_scenario(weights: list[float], **extra: object) -> Scenario:
+    crit = {f"c{j}": {"weight": w} for j, w in enumerate(weights)}
+    for key, spec in dict(extra.pop("criteria", {}) or {}).items():  # type: ignore[call-overload]
+        crit[key] = {**crit.get(key, {}), **spec}
+    return Scenario.model_validate({"name": "t", "criteria": crit, **extra})
+
+
+@pytest.fixture(scope="session")
+def siting_bin() -> str:
+    """The installed console script (tests drive the real entry point)."""
+    exe = shutil.which("siting", path=os.path.dirname(sys.executable)) or shutil.which("siting")
+    if exe is None:
+        pytest.fail("the 'siting' console script is not installed: pip install -e '.[test]'")
+    return exe
+
+
+@pytest.fixture()
+def run(siting_bin: str, tmp_path: Path):
+    """Run the CLI; returns CompletedProcess with text output."""
+
+    def _run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None):
+        full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
+        return subprocess.run(
+            [siting_bin, *args],
+            capture_output=True,
+            text=True,
+            cwd=cwd or tmp_path,
+            env=full_env,
+            timeout=120,
+        )
+
+    return _run
