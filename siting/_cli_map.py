@@ -1,3 +1,59 @@
 """``siting map`` (registered on the main app)."""
 
 from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from siting.cli import _STATE, Lang, LangOpt, OutputOpt, ScenarioOpt, _load, app
+
+__all__ = ["map_command"]
+
+
+def _default_output(name: str) -> Path:
+    safe = re.sub(r"[^\w.-]+", "-", name, flags=re.UNICODE).strip("-.") or "map"
+    return Path("maps") / f"{safe}.html"
+
+
+@app.command("map")
+def map_command(
+    scenario: ScenarioOpt = "base",
+    output: OutputOpt = None,
+    lang: LangOpt = Lang.ko,
+    tiles: Annotated[
+        str,
+        typer.Option(
+            "--tiles",
+            help="Base map: none (default, works offline), a provider name such as "
+            "'OpenStreetMap' or 'CartoDB positron', or an URL template with {z}/{x}/{y}.",
+        ),
+    ] = "none",
+    png: Annotated[
+        Path | None,
+        typer.Option("--png", help="Also save a PNG screenshot of the map (needs Chromium)."),
+    ] = None,
+) -> None:
+    """Draw the ranking as one self-contained interactive HTML map (works offline).
+
+    Choropleth of the score with a legend, a ranked table, and a card per region explaining
+    each criterion's contribution with its source. Default output: maps/<scenario>.html.
+
+    Examples: siting map · siting map -s power-first -o maps/power.html --lang en ·
+    siting map --png maps/base.png
+    """
+    from siting.maps import build_map, render_png, write_map
+    from siting.score import score
+
+    ds, sc = _load(scenario)
+    result = score(ds, sc)
+    page = build_map([result], lang=lang.value, tiles=None if tiles == "none" else tiles)
+    out = output or _default_output(sc.name or Path(scenario).stem)
+    write_map(out, page)
+    typer.echo(f"wrote {out} ({len(page.encode('utf-8')) / 1e6:.2f} MB)", err=True)
+    if png is not None:
+        render_png(out, png)
+        typer.echo(f"wrote {png}", err=True)
+    _ = _STATE
