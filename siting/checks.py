@@ -24,6 +24,9 @@ def check_dataset(ds: Dataset) -> list[Problem]:
     used_sources = {v.source for v in ds.values if v.source}
     used_sources |= {f.get("source", "") for f in ds.facilities}
     used_sources |= {d.get("source", "") for d in ds.decisions}
+    used_sources |= {
+        s for d in ds.decisions for s in (d.get("rival_sources") or "").split(";") if s
+    }
     for sid in sorted(set(ds.sources) - used_sources):
         problems.append(
             Problem(

@@ -277,4 +277,7 @@ def main() -> None:
 
 
 # Commands that live in their own modules register themselves on ``app`` when imported.
-from siting import _cli_map  # noqa: E402,F401
+from siting import (  # noqa: E402
+    _cli_analysis,  # noqa: F401
+    _cli_map,  # noqa: F401
+)

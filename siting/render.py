@@ -20,6 +20,8 @@ FORMATS = ("table", "csv", "json", "markdown")
 def _fmt(v: Any, digits: int = 2) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "—"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
     if isinstance(v, float):
         if v.is_integer() and abs(v) < 1e15:
             return f"{int(v):,}"

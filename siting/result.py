@@ -65,7 +65,7 @@ class Result:
     exclusions: dict[str, list[str]]
     overridden: dict[str, list[str]]
     forced: dict[str, str]
-    imputations: list[Imputation]
+    forced_fills: list[Imputation]
     adjustments: list[Adjustment]
     warnings: list[str]
     method: str
@@ -75,6 +75,21 @@ class Result:
     extra: dict[str, Any] = field(default_factory=dict)
 
     # -------------------------------------------------------------- derived
+    @property
+    def imputations(self) -> list[Imputation]:
+        """Every missing value the engine filled, with the policy used (region order)."""
+        forced = {(f.region, f.criterion): f for f in self.forced_fills}
+        out = []
+        for i, j in zip(*np.nonzero(self.imputed), strict=True):
+            key = (self.regions[i], self.criteria[j].id)
+            out.append(
+                forced.get(key)
+                or Imputation(
+                    key[0], key[1], self.criteria[j].missing, float(self.transformed[i, j])
+                )
+            )
+        return out
+
     @property
     def weights(self) -> np.ndarray:
         return np.array([c.weight for c in self.criteria])

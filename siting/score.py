@@ -53,7 +53,7 @@ def check_scenario(scenario: Scenario, ds: Dataset) -> list[Problem]:
             )
             continue
         period = crit.period or ds.indicators[cid].period
-        if not ds.column(cid, period):
+        if not ds.has_column(cid, period):
             f2, l2 = scenario.where("criteria", cid, "period")
             problems.append(
                 Problem(
@@ -64,7 +64,7 @@ def check_scenario(scenario: Scenario, ds: Dataset) -> list[Problem]:
                     fix=f"use one of: {', '.join(ds.periods_of(cid))}",
                 )
             )
-    resolver = RegionResolver(ds)
+    resolver = RegionResolver(ds) if any(c.regions for c in scenario.constraints) else None
     for i, con in enumerate(scenario.constraints):
         file, line = scenario.where("constraints", i)
         key = f"constraints[{i}]"
@@ -115,6 +115,7 @@ def check_scenario(scenario: Scenario, ds: Dataset) -> list[Problem]:
         for j, name in enumerate(con.regions or []):
             f2, l2 = scenario.where("constraints", i, "regions", j)
             try:
+                assert resolver is not None
                 resolver.resolve(name, file=f2, key=f"{key}.regions", line=l2)
             except SitingError as exc:
                 problems.extend(exc.as_problems())
@@ -156,24 +157,25 @@ def check_scenario(scenario: Scenario, ds: Dataset) -> list[Problem]:
     return problems
 
 
-def _constraint_values(ds: Dataset, con: Constraint, regions: list[str]) -> np.ndarray:
-    col = ds.column(con.indicator, con.period) if con.indicator else {}
-    return np.array([col.get(r, np.nan) for r in regions], dtype=float)
+def _constraint_values(ds: Dataset, con: Constraint) -> np.ndarray:
+    assert con.indicator is not None
+    return ds.array(con.indicator, con.period or ds.indicators[con.indicator].period)
 
 
 def _constraint_hits(
-    ds: Dataset, con: Constraint, regions: list[str], resolver: RegionResolver
+    ds: Dataset, con: Constraint, regions: list[str], resolver: RegionResolver | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(fires, could_not_evaluate, values) for one constraint over all regions."""
     n = len(regions)
     mask = np.ones(n, dtype=bool)
     if con.regions:
+        assert resolver is not None
         wanted = {resolver.resolve(r) for r in con.regions}
         mask &= np.array([r in wanted for r in regions])
     vals = np.full(n, np.nan)
     unknown = np.zeros(n, dtype=bool)
     if con.indicator:
-        vals = _constraint_values(ds, con, regions)
+        vals = _constraint_values(ds, con)
         unknown = mask & np.isnan(vals)
         cond = np.ones(n, dtype=bool)
         for key, (op, _) in _OPS.items():
@@ -211,7 +213,8 @@ def score(ds: Dataset, scenario: Scenario) -> Result:
     imputed = np.zeros((n, m), dtype=bool)
     infos: list[CriterionInfo] = []
     exclusions: dict[str, list[str]] = {}
-    imputations: list[Imputation] = []
+    imputations: list[Imputation] = []  # only fills made for forced inclusions
+    forced_fill = np.zeros((n, m), dtype=bool)
     warnings: list[str] = []
     pending_missing_exclusions: list[tuple[int, str]] = []
 
@@ -219,8 +222,7 @@ def score(ds: Dataset, scenario: Scenario) -> Result:
         crit = scenario.active_criteria[cid]
         ind = ds.indicators[cid]
         period = crit.period or ind.period
-        col = ds.column(cid, period)
-        raw[:, j] = [col.get(r, np.nan) for r in regions]
+        raw[:, j] = ds.array(cid, period)
         file, line = scenario.where("criteria", cid)
         vf = make_value_function(
             scale=crit.scale,
@@ -241,20 +243,12 @@ def score(ds: Dataset, scenario: Scenario) -> Result:
         missing_rows = np.flatnonzero(np.isnan(raw[:, j]))
         observed = V[~np.isnan(raw[:, j]), j]
         fill = _fill_value(policy, observed)
-        for i in missing_rows:
-            if policy == "exclude":
-                pending_missing_exclusions.append((i, cid))
-            else:
-                V[i, j] = fill
-                imputed[i, j] = True
-                imputations.append(Imputation(regions[i], cid, policy, fill))
-        sources = sorted(
-            {
-                v.source
-                for v in ds.values
-                if v.indicator == cid and v.period == period and v.status == "used"
-            }
-        )
+        if policy == "exclude":
+            pending_missing_exclusions.extend((int(i), cid) for i in missing_rows)
+        elif missing_rows.size:
+            V[missing_rows, j] = fill
+            imputed[missing_rows, j] = True
+        sources = ds.column_sources(cid, period)
         infos.append(
             CriterionInfo(
                 id=cid,
@@ -271,7 +265,7 @@ def score(ds: Dataset, scenario: Scenario) -> Result:
         )
 
     # constraints
-    resolver = RegionResolver(ds)
+    resolver = RegionResolver(ds) if any(c.regions for c in scenario.constraints) else None
     forced: dict[str, str] = {}
     adjustments: list[Adjustment] = []
     for con in scenario.constraints:
@@ -292,6 +286,7 @@ def score(ds: Dataset, scenario: Scenario) -> Result:
             else:
                 pts = float(con.points or 0.0) * (1 if con.kind == "bonus" else -1)
                 adjustments.append(Adjustment(code, pts, _describe_rule(ds, con, vals[i]), con.id))
+    # bonuses and penalties only matter for regions that are ranked
 
     for i, cid in pending_missing_exclusions:
         code = regions[i]
@@ -301,6 +296,7 @@ def score(ds: Dataset, scenario: Scenario) -> Result:
             V[i, j] = _fill_value("worst", obs)
             imputed[i, j] = True
             imputations.append(Imputation(code, cid, "worst (forced inclusion)", V[i, j]))
+            forced_fill[i, j] = True
         else:
             exclusions.setdefault(code, []).append(
                 f"no {cid} value for {infos[crit_ids.index(cid)].period} (missing: exclude)"
@@ -320,9 +316,12 @@ def score(ds: Dataset, scenario: Scenario) -> Result:
     w = np.array([weights[c] for c in crit_ids])
     base = np.full(n, np.nan)
     base[included] = aggregator(V[included], w)
+    ranked = {regions[i] for i in np.flatnonzero(included)}
+    adjustments = [a for a in adjustments if a.region in ranked]
     adj = np.zeros(n)
+    position = {code: i for i, code in enumerate(regions)} if adjustments else {}
     for a in adjustments:
-        adj[regions.index(a.region)] += a.points
+        adj[position[a.region]] += a.points
     final = np.where(included, base + adj, np.nan)
     rank, tied = rank_scores(final, regions, higher_is_better=higher)
     digest = hashlib.sha256((scenario.fingerprint + ds.fingerprint).encode()).hexdigest()[:12]
@@ -343,7 +342,7 @@ def score(ds: Dataset, scenario: Scenario) -> Result:
         exclusions={k: v for k, v in exclusions.items() if k not in forced},
         overridden={k: v for k, v in exclusions.items() if k in forced},
         forced=forced,
-        imputations=imputations,
+        forced_fills=imputations,
         adjustments=adjustments,
         warnings=warnings,
         method=scenario.method_name,
@@ -366,22 +365,26 @@ def rank_scores(
     scores: np.ndarray, regions: list[str], *, higher_is_better: bool = True
 ) -> tuple[np.ndarray, np.ndarray]:
     """Competition ranks (1, 2, 2, 4) over non-NaN scores; 0 for NaN. Ties compare scores
-    rounded to ``TIE_DECIMALS``; tied regions are listed by region code."""
-    key = np.round(scores, TIE_DECIMALS)
-    if not higher_is_better:
+    rounded to ``TIE_DECIMALS``; within a tie regions are listed by code (see Result.order)."""
+    n = len(scores)
+    rank = np.zeros(n, dtype=int)
+    tied = np.zeros(n, dtype=bool)
+    valid = np.flatnonzero(~np.isnan(scores))
+    if valid.size == 0:
+        return rank, tied
+    key = np.round(scores[valid], TIE_DECIMALS)
+    if higher_is_better:
         key = -key
-    order = sorted(
-        (i for i in range(len(scores)) if not np.isnan(scores[i])),
-        key=lambda i: (-key[i], regions[i]),
-    )
-    rank = np.zeros(len(scores), dtype=int)
-    tied = np.zeros(len(scores), dtype=bool)
-    prev = None
-    for pos, i in enumerate(order, start=1):
-        if prev is not None and key[i] == key[prev]:
-            rank[i] = rank[prev]
-            tied[i] = tied[prev] = True
-        else:
-            rank[i] = pos
-        prev = i
+    codes = np.asarray(regions, dtype=object)[valid].astype(str)
+    order = valid[np.lexsort((codes, key))]
+    k = np.round(scores[order], TIE_DECIMALS)
+    new_group = np.ones(order.size, dtype=bool)
+    new_group[1:] = k[1:] != k[:-1]
+    positions = np.arange(1, order.size + 1)
+    group_start = np.maximum.accumulate(np.where(new_group, positions, 0))
+    rank[order] = group_start
+    same_as_prev = ~new_group
+    same_as_next = np.zeros(order.size, dtype=bool)
+    same_as_next[:-1] = same_as_prev[1:]
+    tied[order] = same_as_prev | same_as_next
     return rank, tied

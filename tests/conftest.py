@@ -12,61 +12,16 @@ import numpy as np
 import pytest
 
 from siting.config import Scenario
-from siting.dataset import Dataset, Indicator, Source, Value
+from siting.dataset import Dataset
+from siting.synthetic import dataset_from_matrix
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
 
 
-def make_dataset(
-    matrix: np.ndarray,
-    directions: list[str] | None = None,
-    root: Path | None = None,
-) -> Dataset:
+def make_dataset(matrix: np.ndarray, directions: list[str] | None = None) -> Dataset:
     """A dataset with regions R00.., indicators c0.. and the given values (NaN = gap)."""
-    n, m = matrix.shape
-    directions = directions or ["benefit"] * m
-    regions = [
-        {
-            "code": f"R{i:02d}",
-            "name_ko": f"지역{i}",
-            "short_ko": f"지{i}",
-            "name_en": f"Region {i}",
-            "short_en": f"R{i}",
-            "aliases": "",
-        }
-        for i in range(n)
-    ]
-    indicators = {
-        f"c{j}": Indicator(
-            id=f"c{j}",
-            name_ko=f"기준{j}",
-            name_en=f"Criterion {j}",
-            unit="u",
-            direction=directions[j],
-            group="test",
-            period="2025",
-            description="synthetic",
-        )
-        for j in range(m)
-    }
-    sources = {"s": Source("s", "test", "test", "2025-01-01", "http://example.org", "news", 2)}
-    values = [
-        Value(
-            f"R{i:02d}",
-            f"c{j}",
-            "2025",
-            None if np.isnan(matrix[i, j]) else float(matrix[i, j]),
-            "s",
-            "q",
-            "",
-            line=2 + i * m + j,
-            status="gap" if np.isnan(matrix[i, j]) else "used",
-        )
-        for i in range(n)
-        for j in range(m)
-    ]
-    return Dataset(root or Path("/nonexistent"), regions, indicators, sources, values)
+    return dataset_from_matrix(matrix, directions)
 
 
 def make_scenario(weights: list[float], **extra: object) -> Scenario:

