@@ -1064,6 +1064,7 @@ def build_map(
                 "styles": lay.styles,
                 "tooltip": lay.tooltip,
                 "label": lay.label,
+                "border": "#ffffff" if lay.kind == "result" else "#8c96a0",
             }
             for lay in layers
         ],
@@ -1090,13 +1091,12 @@ def build_map(
     body = _page_body(results, layers, fac_cfg, lang, page_title, __version__, has_tiles)
 
     fig = m.get_root()
-    fig.title = page_title  # type: ignore[attr-defined]
+    fig.title = _e(page_title)  # type: ignore[attr-defined]
     from branca.element import Element
 
     fig.header.add_child(
         Element(
             f'<meta name="generator" content="siting {_e(__version__)}">'
-            f"<title>{_e(page_title)}</title>"
             f"<style>{_asset_text('siting-map.css')}</style>"
         ),
         name="siting_head",
@@ -1164,8 +1164,6 @@ def _page_body(
 <defs>
 <pattern id="st-hatch" patternUnits="userSpaceOnUse" width="7" height="7" patternTransform="rotate(45)">
 <rect width="7" height="7" fill="{NO_DATA_FILL}"/><line x1="0" y1="0" x2="0" y2="7" stroke="#8c8c8c" stroke-width="2.2"/></pattern>
-<pattern id="st-dots" patternUnits="userSpaceOnUse" width="8" height="8">
-<circle cx="2" cy="2" r="1.15" fill="#ffffff" fill-opacity="0.95"/><circle cx="6" cy="6" r="1.15" fill="#333333" fill-opacity="0.55"/></pattern>
 </defs></svg>
 <header class="st-header">
 <h1>{_e(title)}</h1>

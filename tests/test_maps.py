@@ -64,13 +64,83 @@ RESEARCHERS = [None, 20, 15, None, 9, 40, 11, 4, 90, 6, None, 14, 10, 7, 18, 22,
 DIST = [0, 325, 237, 27, 268, 140, 300, 120, 30, 150, 110, 100, 190, 300, 200, 280, 450]
 
 FACILITIES = [
-    ("np-hanul", "nuclear_plant", "한울원자력발전소", "Hanul NPP", "47", 37.0928, 129.3833, "operating", "8700"),  # noqa: E501
-    ("np-kori", "nuclear_plant", "고리원자력발전소", "Kori NPP", "26", 35.3197, 129.2942, "operating", "4300"),  # noqa: E501
-    ("cl-taean", "cable_landing", "태안 육양국", "Taean landing", "44", 36.7456, 126.2979, "operating", ""),  # noqa: E501
-    ("ri-kisti", "research_institute", "한국과학기술정보연구원", "KISTI", "30", 36.3914, 127.376, "operating", ""),  # noqa: E501
-    ("un-postech", "university", "포항공과대학교", "POSTECH", "47", 36.0137, 129.3232, "operating", ""),  # noqa: E501
-    ("dc-gwangju", "ai_datacenter", "국가 AI 데이터센터", "National AI Data Center", "29", 35.2281, 126.843, "operating", ""),  # noqa: E501
-    ("cc-candidate", "ai_computing_center", "AI 컴퓨팅센터 후보지", "AI computing centre (candidate)", "46", 34.95, 126.7, "planned", ""),  # noqa: E501
+    (
+        "np-hanul",
+        "nuclear_plant",
+        "한울원자력발전소",
+        "Hanul NPP",
+        "47",
+        37.0928,
+        129.3833,
+        "operating",
+        "8700",
+    ),
+    (
+        "np-kori",
+        "nuclear_plant",
+        "고리원자력발전소",
+        "Kori NPP",
+        "26",
+        35.3197,
+        129.2942,
+        "operating",
+        "4300",
+    ),
+    (
+        "cl-taean",
+        "cable_landing",
+        "태안 육양국",
+        "Taean landing",
+        "44",
+        36.7456,
+        126.2979,
+        "operating",
+        "",
+    ),
+    (
+        "ri-kisti",
+        "research_institute",
+        "한국과학기술정보연구원",
+        "KISTI",
+        "30",
+        36.3914,
+        127.376,
+        "operating",
+        "",
+    ),
+    (
+        "un-postech",
+        "university",
+        "포항공과대학교",
+        "POSTECH",
+        "47",
+        36.0137,
+        129.3232,
+        "operating",
+        "",
+    ),
+    (
+        "dc-gwangju",
+        "ai_datacenter",
+        "국가 AI 데이터센터",
+        "National AI Data Center",
+        "29",
+        35.2281,
+        126.843,
+        "operating",
+        "",
+    ),
+    (
+        "cc-candidate",
+        "ai_computing_center",
+        "AI 컴퓨팅센터 후보지",
+        "AI computing centre (candidate)",
+        "46",
+        34.95,
+        126.7,
+        "planned",
+        "",
+    ),
 ]
 FACILITY_LAYER_NAMES_KO = ("원자력발전소", "해저케이블 육양국", "AI 데이터센터", "대학")
 
@@ -150,13 +220,73 @@ def write_data(
     with (root / "sources.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["id", "title", "publisher", "date", "url", "kind", "tier", "via", "note"])
-        w.writerow(["kepco", title, "KEPCO", "2026-03-01", "https://example.org/kepco", "official", 1, "", ""])  # noqa: E501
-        w.writerow(["kosis", "연구개발활동조사", "KOSIS", "2025-12-01", "javascript:alert(1)", "official", 1, "", ""])  # noqa: E501
-        w.writerow(["calc", "distance computation", "siting tests", "2026-01-01", "", "computed", 1, "", ""])  # noqa: E501
-        w.writerow(["fac", "facility list", "siting tests", "2026-01-01", "https://example.org/fac", "official", 1, "", ""])  # noqa: E501
+        w.writerow(
+            [
+                "kepco",
+                title,
+                "KEPCO",
+                "2026-03-01",
+                "https://example.org/kepco",
+                "official",
+                1,
+                "",
+                "",
+            ]
+        )
+        w.writerow(
+            [
+                "kosis",
+                "연구개발활동조사",
+                "KOSIS",
+                "2025-12-01",
+                "javascript:alert(1)",
+                "official",
+                1,
+                "",
+                "",
+            ]
+        )
+        w.writerow(
+            [
+                "calc",
+                "distance computation",
+                "siting tests",
+                "2026-01-01",
+                "",
+                "computed",
+                1,
+                "",
+                "",
+            ]
+        )
+        w.writerow(
+            [
+                "fac",
+                "facility list",
+                "siting tests",
+                "2026-01-01",
+                "https://example.org/fac",
+                "official",
+                1,
+                "",
+                "",
+            ]
+        )
     with (root / "values.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["region", "indicator", "period", "value", "unit", "source", "quote", "quote_type", "note"])  # noqa: E501
+        w.writerow(
+            [
+                "region",
+                "indicator",
+                "period",
+                "value",
+                "unit",
+                "source",
+                "quote",
+                "quote_type",
+                "note",
+            ]
+        )
         for k, (code, *_rest) in enumerate(REGIONS):
             q = f"{code} 발전량/판매량 = {POWER[k]}%"
             if payload and code == "43":
@@ -164,12 +294,39 @@ def write_data(
             w.writerow([code, "power", "2025", POWER[k], "%", "kepco", q, "paraphrase", ""])
             r = RESEARCHERS[k]
             if r is not None:
-                w.writerow([code, "researchers", "2024", r, "thousand", "kosis", f"{r}천 명", "paraphrase", ""])  # noqa: E501
-            w.writerow([code, "dist_seoul", "2025", DIST[k], "km", "calc", f"{DIST[k]} km", "computed", ""])  # noqa: E501
+                w.writerow(
+                    [
+                        code,
+                        "researchers",
+                        "2024",
+                        r,
+                        "thousand",
+                        "kosis",
+                        f"{r}천 명",
+                        "paraphrase",
+                        "",
+                    ]
+                )
+            w.writerow(
+                [code, "dist_seoul", "2025", DIST[k], "km", "calc", f"{DIST[k]} km", "computed", ""]
+            )
     if facilities:
         with (root / "facilities.csv").open("w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh)
-            w.writerow(["id", "kind", "name_ko", "name_en", "sido", "lat", "lon", "status", "capacity_mw", "source"])  # noqa: E501
+            w.writerow(
+                [
+                    "id",
+                    "kind",
+                    "name_ko",
+                    "name_en",
+                    "sido",
+                    "lat",
+                    "lon",
+                    "status",
+                    "capacity_mw",
+                    "source",
+                ]
+            )
             for row in FACILITIES:
                 w.writerow([*row, "fac"])
     scen = root / "scenarios"
@@ -272,10 +429,9 @@ def remote_asset_urls(page: str) -> list[str]:
 def test_no_remote_script_or_stylesheet(page: str) -> None:
     assert remote_asset_urls(page) == []
     assert "<script src" not in page
-    assert "<link rel=\"stylesheet\"" not in page
+    assert '<link rel="stylesheet"' not in page
     for cdn in ("jquery", "bootstrap", "font-awesome", "fontawesome", "awesome-markers", "d3."):
         assert cdn not in page.lower(), cdn
-    assert "L.version" not in page or True
     assert 't.version="1.9.3"' in page  # Leaflet inlined
     assert "data:image/png;base64," in page  # its CSS images inlined
     assert "sourceMappingURL" not in page
@@ -315,11 +471,9 @@ def test_structure(page: str) -> None:
     assert ATTRIBUTION in page
     assert '<html lang="ko">' in page
     # title, scenario, vintage and hash in the header
-    res = None
     assert "AI 데이터센터 입지 평가" in page
     assert "Test scenario: power first" in page
     assert "2026-03-01" in page  # data vintage = newest source date
-    _ = res
 
 
 def test_header_shows_hash_and_vintage(data_dir: Path) -> None:
@@ -360,7 +514,9 @@ def test_colours_follow_score(page: str, data_dir: Path) -> None:
 
 
 def test_card_content(page: str) -> None:
-    card = re.search(r'<article class="st-card" data-layer="r0" data-region="47".*?</article>', page, re.S)  # noqa: E501
+    card = re.search(
+        r'<article class="st-card" data-layer="r0" data-region="47".*?</article>', page, re.S
+    )
     assert card
     text = card.group(0)
     assert "경상북도" in text and "Gyeongsangbuk-do" in text
@@ -388,7 +544,7 @@ def test_facility_layers(page: str) -> None:
     ]
     for name in FACILITY_LAYER_NAMES_KO:
         assert name in page
-    assert page.count("<template id=\"st-pop-") == len(FACILITIES)
+    assert page.count('<template id="st-pop-') == len(FACILITIES)
     assert "8700 MW" in page
 
 
@@ -409,7 +565,9 @@ def test_english(data_dir: Path) -> None:
 
 def test_comparison_and_metric_layers(data_dir: Path) -> None:
     a, b = result_for(data_dir, "test"), result_for(data_dir, "strict")
-    change = {c: float(a.rank[i] - b.rank[i]) if b.rank[i] else None for i, c in enumerate(a.regions)}  # noqa: E501
+    change = {
+        c: float(a.rank[i] - b.rank[i]) if b.rank[i] else None for i, c in enumerate(a.regions)
+    }
     ptop = {c: 0.5 for c in a.regions}
     p = build_map(
         [a, b],
@@ -487,7 +645,9 @@ def run_cli(exe: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]
     return subprocess.run([exe, *args], capture_output=True, text=True, cwd=cwd, timeout=120)
 
 
-def test_cli_default_output_and_determinism(siting_exe: str, data_dir: Path, tmp_path: Path) -> None:  # noqa: E501
+def test_cli_default_output_and_determinism(
+    siting_exe: str, data_dir: Path, tmp_path: Path
+) -> None:
     p1 = run_cli(siting_exe, "--data", str(data_dir), "map", "-s", "test", cwd=tmp_path)
     assert p1.returncode == 0, p1.stderr
     out = tmp_path / "maps" / "test.html"
@@ -500,13 +660,13 @@ def test_cli_default_output_and_determinism(siting_exe: str, data_dir: Path, tmp
 
 
 def test_cli_options(siting_exe: str, data_dir: Path, tmp_path: Path) -> None:
-    p = run_cli(siting_exe, "--data", str(data_dir), "map", "-s", "strict", "-o", "x/en.html",
-                "--lang", "en", cwd=tmp_path)  # fmt: skip
+    args = ("--data", str(data_dir), "map", "-s", "strict", "-o", "x/en.html", "--lang", "en")
+    p = run_cli(siting_exe, *args, cwd=tmp_path)
     assert p.returncode == 0, p.stderr
     html_text = (tmp_path / "x" / "en.html").read_text(encoding="utf-8")
     assert "Score (0–100, higher is better)" in html_text
-    bad = run_cli(siting_exe, "--data", str(data_dir), "map", "-s", "test", "--tiles", "NoSuchTiles",
-                  "-o", "y.html", cwd=tmp_path)  # fmt: skip
+    args = ("--data", str(data_dir), "map", "-s", "test", "--tiles", "NoSuchTiles", "-o", "y.html")
+    bad = run_cli(siting_exe, *args, cwd=tmp_path)
     assert bad.returncode == 2
     assert "unknown tile provider" in bad.stderr
     assert not (tmp_path / "y.html").exists()
@@ -514,7 +674,9 @@ def test_cli_options(siting_exe: str, data_dir: Path, tmp_path: Path) -> None:
 
 def test_cli_map_is_fast(siting_exe: str, data_dir: Path, tmp_path: Path) -> None:
     t0 = time.perf_counter()
-    p = run_cli(siting_exe, "--data", str(data_dir), "map", "-s", "test", "-o", "m.html", cwd=tmp_path)  # noqa: E501
+    p = run_cli(
+        siting_exe, "--data", str(data_dir), "map", "-s", "test", "-o", "m.html", cwd=tmp_path
+    )
     wall = time.perf_counter() - t0
     assert p.returncode == 0, p.stderr
     assert wall <= 6.0, f"siting map took {wall:.2f} s (target 3 s; 6 s allowed on a busy CI)"

@@ -51,8 +51,8 @@
         style: function (f) {
           var s = lc.styles[f.id] || {};
           return {
-            fillColor: s.color || "#d9d9d9", fillOpacity: fillOpacity, color: "#ffffff",
-            weight: 0.9, opacity: 1, className: "st-region st-region-" + lc.key
+            fillColor: s.color || "#d9d9d9", fillOpacity: fillOpacity, color: lc.border,
+            weight: lc.border === "#ffffff" ? 0.9 : 0.6, opacity: 1, className: "st-region st-region-" + lc.key
           };
         },
         onEachFeature: function (f, layer) {
@@ -64,16 +64,14 @@
         }
       });
       group.addLayer(regions);
-      var patterned = cfg.geometry.features.filter(function (f) {
-        return lc.styles[f.id] && lc.styles[f.id].pattern;
+      var hatched = cfg.geometry.features.filter(function (f) {
+        return lc.styles[f.id] && lc.styles[f.id].pattern === "excluded";
       });
-      if (patterned.length) {
-        group.addLayer(L.geoJSON({ type: "FeatureCollection", features: patterned }, {
+      if (hatched.length) {
+        group.addLayer(L.geoJSON({ type: "FeatureCollection", features: hatched }, {
           pane: "st-patterns", interactive: false,
-          style: function (f) {
-            var p = lc.styles[f.id].pattern;
-            var url = p === "imputed" ? "url(#st-dots)" : "url(#st-hatch)";
-            return { fillColor: url, fillOpacity: 1, stroke: false, className: "st-pattern st-pattern-" + p };
+          style: function () {
+            return { fillColor: "url(#st-hatch)", fillOpacity: 1, stroke: false, className: "st-pattern st-pattern-excluded" };
           }
         }));
       }

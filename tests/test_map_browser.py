@@ -1,0 +1,337 @@
+"""The map in a real headless Chromium (Debian's), with every network request blocked.
+
+Each test opens a map written by ``siting map`` (or build_map), fails if the page tried to
+reach the network or threw a JavaScript error, and saves a screenshot to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from siting.maps import MetricLayer, build_map, find_chromium
+from tests.test_maps import (
+    FACILITY_LAYER_NAMES_KO,
+    XSS,
+    data_dir,  # noqa: F401  (fixtures)
+    result_for,
+    sido_geojson,  # noqa: F401
+    xss_dir,  # noqa: F401
+)
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[1]
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = find_chromium()
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+if CHROMIUM is None:
+    pytest.skip(
+        "no Chromium binary (apt-get install chromium, or set SITING_CHROMIUM)",
+        allow_module_level=True,
+    )
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="playwright is not installed: pip install -e '.[test]'"
+)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+class Page:
+    """A page whose every http(s) request is aborted and recorded."""
+
+    def __init__(self, browser: object, width: int = 1600, height: int = 1000) -> None:
+        self.ctx = browser.new_context(  # type: ignore[attr-defined]
+            viewport={"width": width, "height": height}, service_workers="block"
+        )
+        self.attempts: list[str] = []
+        self.errors: list[str] = []
+        self.ctx.route("**/*", self._route)
+        self.page = self.ctx.new_page()
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on(
+            "request",
+            lambda r: (
+                None
+                if r.url.startswith(("file:", "data:", "about:"))
+                else self.attempts.append(r.url)
+            ),
+        )
+
+    def _route(self, route: object) -> None:
+        url = route.request.url  # type: ignore[attr-defined]
+        if url.startswith(("http://", "https://", "ws://", "wss://")):
+            self.attempts.append(url)
+            route.abort()  # type: ignore[attr-defined]
+        else:
+            route.continue_()  # type: ignore[attr-defined]
+
+    def open(self, path: Path, fragment: str = "") -> object:
+        self.page.goto(path.resolve().as_uri() + fragment)
+        self.page.wait_for_selector("body[data-ready='1']", state="attached", timeout=10_000)
+        return self.page
+
+    def point(self, code: str) -> tuple[float, float]:
+        """Page coordinates of a region's label point (inside the region)."""
+        return tuple(
+            self.page.evaluate(
+                """(code) => {
+                const cfg = JSON.parse(document.getElementById('siting-data').textContent);
+                const m = window.sitingMap.map;
+                const p = m.latLngToContainerPoint(cfg.regions[code].label);
+                const r = m.getContainer().getBoundingClientRect();
+                return [r.left + p.x, r.top + p.y];
+            }""",
+                code,
+            )
+        )
+
+    def shot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        out = ARTIFACTS / name
+        self.page.screenshot(path=str(out))
+        return out
+
+    def close(self) -> None:
+        self.ctx.close()
+        assert self.attempts == [], f"the page tried to use the network: {self.attempts}"
+        assert self.errors == [], f"JavaScript errors: {self.errors}"
+
+
+@pytest.fixture()
+def tab(browser: object) -> Iterator[Page]:
+    p = Page(browser)
+    yield p
+    p.close()
+
+
+def _cli_map(data: Path, out: Path, *args: str) -> Path:
+    exe = shutil.which("siting", path=os.path.dirname(os.sys.executable)) or "siting"
+    proc = subprocess.run(
+        [exe, "--data", str(data), "map", "-o", str(out), *args],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def base_html(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: F811
+    return _cli_map(data_dir, tmp_path_factory.mktemp("m") / "test.html", "-s", "test")
+
+
+@pytest.fixture(scope="module")
+def strict_html(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: F811
+    return _cli_map(data_dir, tmp_path_factory.mktemp("m") / "strict.html", "-s", "strict")
+
+
+# ---------------------------------------------------------------------------- tests
+
+
+def test_renders_offline(tab: Page, base_html: Path) -> None:
+    page = tab.open(base_html)
+    assert page.locator("path.st-region-r0").count() == 17
+    legend = page.locator(".st-legend")
+    assert legend.is_visible()
+    assert "0–100" in legend.inner_text()
+    control = page.locator(".leaflet-control-layers").inner_text()
+    for name in FACILITY_LAYER_NAMES_KO:
+        assert name in control
+    assert "지역명" in control
+    assert page.locator(".st-label-name").count() == 17
+    assert page.locator("path.st-fac").count() == 7
+    assert page.locator("section.st-overview:not([hidden])").count() == 1
+    # the whole country is in view, 제주 and 독도 included
+    inside = page.evaluate(
+        """() => {
+        const b = window.sitingMap.map.getBounds();
+        return [[33.25, 126.55], [37.2417, 131.8647], [37.5, 130.87], [38.3, 128.5]]
+            .every(p => b.contains(p));
+    }"""
+    )
+    assert inside
+    tab.shot("map-overview.png")
+
+
+def test_hover_shows_tooltip(tab: Page, base_html: Path) -> None:
+    page = tab.open(base_html)
+    x, y = tab.point("43")
+    page.mouse.move(x, y)
+    tip = page.locator(".leaflet-tooltip.st-tip")
+    tip.wait_for(state="visible", timeout=3000)
+    text = tip.inner_text()
+    assert "충북" in text and "위" in text and "점" in text
+    tab.shot("map-hover.png")
+
+
+def test_click_opens_card(tab: Page, base_html: Path) -> None:
+    page = tab.open(base_html)
+    x, y = tab.point("42")
+    page.mouse.click(x, y)
+    card = page.locator('article.st-card[data-region="42"]:not([hidden])')
+    card.wait_for(state="visible", timeout=3000)
+    text = card.inner_text()
+    for name in ("전력자급률", "연구원 수", "서울까지 거리"):
+        assert name in text
+    assert card.locator(".st-crit > li").count() == 3
+    assert card.locator(".st-bar").count() == 3
+    assert card.locator('a[href="https://example.org/kepco"]').count() == 1
+    assert page.locator("section.st-overview:not([hidden])").count() == 0
+    tab.shot("map-card.png")
+    page.locator('article.st-card[data-region="42"] .st-close').click()
+    assert page.locator("article.st-card:not([hidden])").count() == 0
+
+
+def test_table_row_focuses_region(tab: Page, base_html: Path) -> None:
+    page = tab.open(base_html)
+    zoom0 = page.evaluate("window.sitingMap.map.getZoom()")
+    page.locator('table.st-rank:not([hidden]) tr[data-region="47"]').click()
+    page.locator('article.st-card[data-region="47"]:not([hidden])').wait_for(timeout=3000)
+    page.wait_for_timeout(600)  # the fitBounds animation
+    zoom1 = page.evaluate("window.sitingMap.map.getZoom()")
+    assert zoom1 > zoom0
+    centred = page.evaluate(
+        """() => {
+        const cfg = JSON.parse(document.getElementById('siting-data').textContent);
+        return L.latLngBounds(cfg.regions['47'].focus).contains(window.sitingMap.map.getCenter());
+    }"""
+    )
+    assert centred
+    assert page.locator('tr.st-selected[data-region="47"]').count() == 1
+    tab.shot("map-row-focus.png")
+    # keyboard: Enter on another row
+    page.locator('table.st-rank:not([hidden]) tr[data-region="26"]').press("Enter")
+    page.locator('article.st-card[data-region="26"]:not([hidden])').wait_for(timeout=3000)
+
+
+def test_excluded_regions_are_hatched(tab: Page, strict_html: Path) -> None:
+    page = tab.open(strict_html)
+    assert page.locator("path.st-region-r0").count() == 17
+    assert page.locator("path.st-pattern-excluded").count() == 3
+    fill = page.locator("path.st-pattern-excluded").first.get_attribute("fill")
+    assert fill == "url(#st-hatch)"
+    assert "제외 지역" in page.locator(".st-legend").inner_text()
+    page.locator('table.st-rank:not([hidden]) tr[data-region="30"]').click()
+    card = page.locator('article.st-card[data-region="30"]:not([hidden])')
+    card.wait_for(timeout=3000)
+    assert "too little local generation" in card.inner_text()
+    x, y = tab.point("30")
+    page.mouse.move(x, y)
+    tip = page.locator(".leaflet-tooltip.st-tip")
+    tip.wait_for(state="visible", timeout=3000)
+    assert "제외" in tip.inner_text()
+    tab.shot("map-excluded.png")
+
+
+def test_facility_popup(tab: Page, base_html: Path) -> None:
+    page = tab.open(base_html)
+    page.locator("path.st-fac-nuclear_plant").first.click(force=True)
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for(state="visible", timeout=3000)
+    text = popup.inner_text()
+    assert "원자력발전소" in text and "MW" in text and "siting tests" in text
+    assert popup.locator('a[href="https://example.org/fac"]').count() == 1
+
+
+def test_layers_switch_cards_and_legends(
+    tab: Page,
+    data_dir: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    a, b = result_for(data_dir, "test"), result_for(data_dir, "strict")
+    change = {
+        c: float(a.rank[i] - b.rank[i]) if b.rank[i] else None for i, c in enumerate(a.regions)
+    }
+    out = tmp_path / "compare.html"
+    out.write_text(
+        build_map(
+            [a, b],
+            extra_layers=[
+                MetricLayer("순위 변화", change, diverging=True, signed=True, decimals=0)
+            ],
+        ),
+        encoding="utf-8",
+    )
+    page = tab.open(out)
+    assert page.locator('table.st-rank[data-layer="r0"]:not([hidden])').count() == 1
+    page.locator(".leaflet-control-layers-base label", has_text="strict").click()
+    page.locator('table.st-rank[data-layer="r1"]:not([hidden])').wait_for(timeout=3000)
+    assert page.locator('.st-legend-body[data-layer="r1"]:not([hidden])').count() == 1
+    assert page.locator("path.st-region-r1").count() == 17
+    page.locator('table.st-rank[data-layer="r1"] tr[data-region="44"]').click()
+    page.locator('article.st-card[data-layer="r1"][data-region="44"]:not([hidden])').wait_for()
+    page.locator(".leaflet-control-layers-base label", has_text="순위 변화").click()
+    page.locator('.st-legend-body[data-layer="m0"]:not([hidden])').wait_for(timeout=3000)
+    tab.shot("map-compare-metric.png")
+
+
+def test_xss_payloads_stay_text(tab: Page, xss_dir: Path, tmp_path: Path) -> None:  # noqa: F811
+    html_path = _cli_map(xss_dir, tmp_path / "xss.html", "-s", "test")
+    page = tab.open(html_path)
+    x, y = tab.point("43")
+    page.mouse.move(x, y)
+    page.locator(".leaflet-tooltip.st-tip").wait_for(state="visible", timeout=3000)
+    tip = page.locator(".leaflet-tooltip.st-tip").inner_text()
+    page.locator('table.st-rank:not([hidden]) tr[data-region="43"]').click()
+    card = page.locator('article.st-card[data-region="43"]:not([hidden])')
+    card.wait_for(timeout=3000)
+    card_text = card.inner_text()
+    header = page.locator(".st-header").inner_text()
+    labels = page.locator(".st-label-name").all_inner_texts()
+    table = page.locator("table.st-rank:not([hidden])").inner_text()
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    for payload in XSS:
+        assert payload in tip  # region name
+        assert payload in card_text  # region name, quote and source title
+        assert payload in header  # scenario description
+        assert any(payload in t for t in labels)
+        assert payload in table
+        assert card_text.count(payload) >= 3
+    assert page.locator("img[src='x']").count() == 0
+    assert page.locator("svg[onload]").count() == 0
+    tab.shot("map-xss.png")
+
+
+def test_english_and_print_view(tab: Page, data_dir: Path, tmp_path: Path) -> None:  # noqa: F811
+    html_path = _cli_map(data_dir, tmp_path / "en.html", "-s", "strict", "--lang", "en")
+    page = tab.open(html_path)
+    assert "Score (0–100, higher is better)" in page.locator(".st-legend").inner_text()
+    assert "Gyeongbuk" in page.locator(".st-label-name").all_inner_texts()
+    page.locator('table.st-rank:not([hidden]) tr[data-region="47"]').click()
+    tab.shot("map-en.png")
+    page.emulate_media(media="print")
+    assert page.locator(".leaflet-control-zoom").is_hidden()
+    tab.shot("map-print.png")
+
+
+def test_png_export(data_dir: Path, tmp_path: Path) -> None:  # noqa: F811
+    png = ARTIFACTS / "map-static.png"
+    ARTIFACTS.mkdir(exist_ok=True)
+    png.unlink(missing_ok=True)
+    _cli_map(data_dir, tmp_path / "p.html", "-s", "strict", "--png", str(png))
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(data) > 50_000
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert (width, height) == (1600, 1000)
