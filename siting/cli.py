@@ -279,5 +279,6 @@ def main() -> None:
 # Commands that live in their own modules register themselves on ``app`` when imported.
 from siting import (  # noqa: E402
     _cli_analysis,  # noqa: F401
+    _cli_backtest,  # noqa: F401
     _cli_map,  # noqa: F401
 )

@@ -54,6 +54,7 @@ class Indicator:
     range: tuple[float, float] | None = None
     computed_from: tuple[str, ...] = ()
     encodes_decisions: bool = False
+    known_from_start: bool = False  # a status in force over its whole period (e.g. a statute)
 
     def name(self, lang: str = "en") -> str:
         return self.name_ko if lang == "ko" else self.name_en
@@ -279,7 +280,14 @@ def _read_indicators(path: Path, problems: list[Problem]) -> dict[str, Indicator
         return {}
     out: dict[str, Indicator] = {}
     required = ("name_ko", "name_en", "unit", "direction", "group", "period", "description")
-    allowed = set(required) | {"caveats", "kind", "range", "computed_from", "encodes_decisions"}
+    allowed = set(required) | {
+        "caveats",
+        "kind",
+        "range",
+        "computed_from",
+        "encodes_decisions",
+        "known_from_start",
+    }
     for key, spec in raw.items():
         line = lines.get((key,))
         if not isinstance(spec, dict):
@@ -327,6 +335,7 @@ def _read_indicators(path: Path, problems: list[Problem]) -> dict[str, Indicator
             range=(float(rng[0]), float(rng[1])) if rng else None,
             computed_from=tuple(spec.get("computed_from") or ()),
             encodes_decisions=bool(spec.get("encodes_decisions", False)),
+            known_from_start=bool(spec.get("known_from_start", False)),
         )
     return out
 

@@ -122,6 +122,53 @@ def _approval_rows(ds: Dataset) -> list[Row]:
     return rows
 
 
+def _per_resident_rows(ds: Dataset) -> list[Row]:
+    rows = []
+    grdp = ds.column("grdp", "2024")
+    pop = ds.column("population", "2024-12-31")
+    for code in ds.region_codes:
+        if code in grdp and code in pop and pop[code] > 0:
+            v = grdp[code] * 1e6 / pop[code]  # trillion KRW -> million KRW per person
+            rows.append(
+                _row(
+                    code,
+                    "grdp_per_resident",
+                    "2024",
+                    f"{v:.2f}",
+                    "million KRW",
+                    "computed-per-resident",
+                    f"= {grdp[code]:g} trillion KRW / {pop[code]:,.0f} persons",
+                    "inputs: grdp (2024), population (2024-12-31)",
+                )
+            )
+    return rows
+
+
+def _density_rows(ds: Dataset) -> list[Row]:
+    from siting.boundaries import load_full
+    from siting.spatial import METRIC_CRS
+
+    area = load_full("sido").set_index("code").to_crs(METRIC_CRS).area / 1e6
+    pop = ds.column("population", "2025-12-31")
+    rows = []
+    for code in ds.region_codes:
+        if code in pop:
+            rows.append(
+                _row(
+                    code,
+                    "population_density",
+                    "2025-12-31",
+                    f"{pop[code] / area[code]:.1f}",
+                    "persons/km2",
+                    "computed-density",
+                    f"= {pop[code]:,.0f} persons / {area[code]:,.1f} km2",
+                    "inputs: population (2025-12-31), area of the NGII boundary "
+                    "(2023-09-15) in EPSG:5179",
+                )
+            )
+    return rows
+
+
 def _nuclear_rows(ds: Dataset) -> list[Row]:
     """Operating nuclear capacity per region, summed over the sites in facilities.csv."""
     sites: dict[str, list[tuple[str, float]]] = {c: [] for c in ds.region_codes}
@@ -205,6 +252,8 @@ DERIVATIONS: dict[str, Callable[[Dataset], list[Row]]] = {
     "computed-power-surplus": _surplus_rows,
     "computed-dc-supply-approval": _approval_rows,
     "computed-nuclear-capacity": _nuclear_rows,
+    "computed-per-resident": _per_resident_rows,
+    "computed-density": _density_rows,
     "computed-distances": _distance_rows,
 }
 

@@ -1,0 +1,376 @@
+"""Backtest a scenario against real siting decisions.
+
+For every decision the scenario is re-scored *as it could have been at the time*: criteria
+whose indicator encodes siting decisions are dropped, and criteria whose data describe a
+period ending after the decision fall back to the latest earlier period of the same indicator
+(or are dropped when there is none). Each change is reported. The chosen region's rank is then
+read among all ranked regions and among the named rivals.
+
+Under the null hypothesis that a decision is unrelated to the ranking, the chosen region's rank
+is uniform on 1..N. Hits@k then follow a Poisson-binomial distribution and the sum of reciprocal
+ranks has an exact discrete distribution; both tail probabilities are computed exactly.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from functools import reduce
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from siting._errors import SitingError
+from siting.periods import parse_period
+
+if TYPE_CHECKING:
+    from siting.config import Scenario
+    from siting.dataset import Dataset
+    from siting.result import Result
+
+#: Decision kinds used by default: siting of AI infrastructure (not energy-policy zones).
+DEFAULT_KINDS = (
+    "national_ai_computing_center",
+    "ai_datacenter",
+    "ai_datacenter_mou",
+    "manufacturing_ai_center",
+    "other",
+)
+
+
+@dataclass
+class Decision:
+    id: str
+    project: str
+    organization: str
+    date: date
+    date_text: str
+    kind: str
+    chosen: list[str]
+    rivals: list[str]
+    source: str
+
+
+@dataclass
+class Guard:
+    """What the leakage guard changed for one decision."""
+
+    dropped: list[tuple[str, str]] = field(default_factory=list)  # (criterion, reason)
+    substituted: list[tuple[str, str, str]] = field(default_factory=list)  # (criterion, from, to)
+
+
+@dataclass
+class Item:
+    """One chosen region of one decision, with its ranks."""
+
+    decision: str
+    region: str
+    rank: int  # among all ranked regions (0 = not ranked)
+    n_ranked: int
+    rank_among_candidates: int | None  # among chosen + rivals, when rivals are known
+    n_candidates: int | None
+    guard: Guard
+    score: float
+
+
+@dataclass
+class Summary:
+    items: int
+    hit1: int
+    hit3: int
+    mrr: float
+    expected_hit1: float
+    expected_hit3: float
+    expected_mrr: float
+    p_hit1: float
+    p_hit3: float
+    p_mrr: float
+
+
+@dataclass
+class Backtest:
+    scenario: str
+    hash: str
+    items: list[Item]
+    summary: Summary
+    decisions: list[Decision]
+    skipped: list[tuple[str, str]]
+
+    def rows(self, ds: Dataset, lang: str = "ko") -> list[dict[str, Any]]:
+        by_id = {d.id: d for d in self.decisions}
+        out = []
+        for it in self.items:
+            d = by_id[it.decision]
+            dropped = ", ".join(c for c, _ in it.guard.dropped)
+            dated = ", ".join(f"{c} {a}→{b}" for c, a, b in it.guard.substituted)
+            out.append(
+                {
+                    "decision": it.decision,
+                    "date": d.date_text,
+                    "project": d.project,
+                    "region": ds.region_name(it.region, lang),
+                    "rank": it.rank or "excluded",
+                    "of": it.n_ranked,
+                    "rank_vs_rivals": ""
+                    if it.rank_among_candidates is None
+                    else f"{it.rank_among_candidates}/{it.n_candidates}",
+                    "score": round(it.score, 2) if not math.isnan(it.score) else None,
+                    "dropped": dropped,
+                    "back_dated": dated,
+                }
+            )
+        return out
+
+    def to_dict(self, ds: Dataset, lang: str = "ko") -> dict[str, Any]:
+        return {
+            "scenario": self.scenario,
+            "hash": self.hash,
+            "items": self.rows(ds, lang),
+            "leakage_guard": {
+                it.decision: {
+                    "dropped": [{"criterion": c, "reason": r} for c, r in it.guard.dropped],
+                    "back_dated": [
+                        {"criterion": c, "from": a, "to": b} for c, a, b in it.guard.substituted
+                    ],
+                }
+                for it in self.items
+            },
+            "summary": self.summary.__dict__,
+            "skipped": [{"decision": d, "reason": r} for d, r in self.skipped],
+        }
+
+
+# ---------------------------------------------------------------------- decisions
+
+
+def load_decisions(
+    ds: Dataset, path: str | None = None, kinds: tuple[str, ...] | None = DEFAULT_KINDS
+) -> list[Decision]:
+    """Decisions from the dataset (or another CSV with the same columns), filtered by kind."""
+    rows = ds.decisions
+    if path is not None:
+        from siting.checks import _check_decisions
+        from siting.dataset import _read_csv
+
+        problems: list = []
+        from pathlib import Path
+
+        rows = _read_csv(
+            Path(path),
+            ("id", "project", "organization", "date", "kind", "chosen", "source"),
+            problems,
+        )
+        sub = type(ds)(ds.root, ds.regions, ds.indicators, ds.sources, ds.values, [], rows)
+        problems += [
+            p for p in _check_decisions(sub) if "unknown source" not in p.message
+        ]  # user files may cite their own
+        if problems:
+            for p in problems:
+                p.file = str(path)
+            raise SitingError.from_problems(problems)
+    out = []
+    for r in rows:
+        if kinds and r["kind"] not in kinds:
+            continue
+        per = parse_period(r["date"])
+        out.append(
+            Decision(
+                id=r["id"],
+                project=r["project"],
+                organization=r.get("organization", ""),
+                date=per.end,
+                date_text=r["date"],
+                kind=r["kind"],
+                chosen=[c.strip() for c in r["chosen"].split(";") if c.strip()],
+                rivals=[c.strip() for c in (r.get("rivals") or "").split(";") if c.strip()],
+                source=r.get("source", ""),
+            )
+        )
+    if not out:
+        raise SitingError(
+            "no decisions to test",
+            file=str(path) if path else None,
+            fix="check --kinds, or add rows to the decisions file",
+        )
+    return out
+
+
+# ---------------------------------------------------------------------- leakage guard
+
+
+def _known_by(ds: Dataset, indicator: str, period: str, when: date) -> bool:
+    """Were the data of this period known on ``when``?"""
+    per = parse_period(period)
+    if ds.indicators[indicator].known_from_start:
+        return per.start <= when
+    return per.end <= when
+
+
+def _latest_period_before(ds: Dataset, indicator: str, when: date, coverage: int) -> str | None:
+    """The newest period known on ``when`` that covers as many regions as the scenario's period
+    (a partial table, such as 2025-01..07 with 10 regions, does not replace a full one);
+    failing that, the newest period known on ``when``."""
+    known = [p for p in ds.periods_of(indicator) if _known_by(ds, indicator, p, when)]
+    full = [p for p in known if len(ds.column(indicator, p)) >= coverage]
+    return (full or known or [None])[0]
+
+
+def guarded_scenario(ds: Dataset, scenario: Scenario, decision: Decision) -> tuple[Scenario, Guard]:
+    """The scenario as it could have been applied on the decision date."""
+    sc = scenario.model_copy(deep=True)
+    sc._lines = dict(scenario._lines)
+    sc._file = scenario.file
+    guard = Guard()
+    for cid, crit in list(sc.active_criteria.items()):
+        ind = ds.indicators[cid]
+        if ind.encodes_decisions:
+            sc.criteria[cid] = None
+            guard.dropped.append((cid, "encodes siting decisions"))
+            continue
+        period = crit.period or ind.period
+        if not _known_by(ds, cid, period, decision.date):
+            earlier = _latest_period_before(ds, cid, decision.date, len(ds.column(cid, period)))
+            if earlier is None:
+                sc.criteria[cid] = None
+                guard.dropped.append((cid, f"no data known before the decision ({period})"))
+            else:
+                crit.period = earlier
+                guard.substituted.append((cid, period, earlier))
+    for con in sc.constraints:
+        if not con.enabled or not con.indicator:
+            continue
+        ind = ds.indicators[con.indicator]
+        period = con.period or ind.period
+        if ind.encodes_decisions or not _known_by(ds, con.indicator, period, decision.date):
+            earlier = (
+                None
+                if ind.encodes_decisions
+                else _latest_period_before(
+                    ds, con.indicator, decision.date, len(ds.column(con.indicator, period))
+                )
+            )
+            if earlier is None:
+                con.enabled = False
+                guard.dropped.append(
+                    (f"rule {con.id or con.indicator}", "no data known before the decision")
+                )
+            else:
+                con.period = earlier
+                guard.substituted.append((f"rule on {con.indicator}", period, earlier))
+    if not sc.active_criteria or sum(c.weight or 0 for c in sc.active_criteria.values()) <= 0:
+        raise SitingError(
+            f"the leakage guard leaves no criteria for decision {decision.id}",
+            fix="use a scenario with indicators dated before the decision",
+        )
+    return sc, guard
+
+
+def scored_for(ds: Dataset, scenario: Scenario, decision: Decision) -> tuple[Result, Guard]:
+    from siting.score import score
+
+    sc, guard = guarded_scenario(ds, scenario, decision)
+    return score(ds, sc), guard
+
+
+# ---------------------------------------------------------------------- exact statistics
+
+
+def poisson_binomial_tail(ps: list[float], k: int) -> float:
+    """P(X >= k) for X a sum of independent Bernoulli(p_i)."""
+    dist = np.array([1.0])
+    for p in ps:
+        dist = np.convolve(dist, [1 - p, p])
+    return float(dist[k:].sum())
+
+
+def reciprocal_rank_tail(ns: list[int], observed: float) -> float:
+    """P(sum_i 1/R_i >= observed) for independent R_i uniform on 1..n_i (exact, rational)."""
+    lcm = reduce(lambda a, b: a * b // math.gcd(a, b), range(1, max(ns) + 1), 1)
+    target = round(observed * lcm)  # observed is a sum of 1/r: an integer multiple of 1/lcm
+    # remaining maximum contribution after item i (each item contributes at most lcm)
+    states: dict[int, float] = {0: 1.0}
+    done = 0.0
+    for idx, n in enumerate(ns):
+        rest_max = lcm * (len(ns) - idx - 1)
+        nxt: dict[int, float] = {}
+        for s, p in states.items():
+            for r in range(1, n + 1):
+                v = s + lcm // r
+                q = p / n
+                if v >= target:
+                    done += q  # already at or above: whatever follows
+                elif v + rest_max >= target:
+                    nxt[v] = nxt.get(v, 0.0) + q
+        states = nxt
+    return float(min(1.0, done))
+
+
+def summarise(items: list[Item]) -> Summary:
+    ranked = [it for it in items if it.rank > 0]
+    ns = [it.n_ranked for it in ranked]
+    hit1 = sum(it.rank == 1 for it in ranked)
+    hit3 = sum(it.rank <= 3 for it in ranked)
+    rr = [1 / it.rank for it in ranked]
+    mrr = float(np.mean(rr)) if rr else float("nan")
+    exp_mrr = (
+        float(np.mean([sum(1 / r for r in range(1, n + 1)) / n for n in ns]))
+        if ns
+        else float("nan")
+    )
+    return Summary(
+        items=len(ranked),
+        hit1=hit1,
+        hit3=hit3,
+        mrr=round(mrr, 4),
+        expected_hit1=round(sum(1 / n for n in ns), 3),
+        expected_hit3=round(sum(min(3, n) / n for n in ns), 3),
+        expected_mrr=round(exp_mrr, 4),
+        p_hit1=round(poisson_binomial_tail([1 / n for n in ns], hit1), 6),
+        p_hit3=round(poisson_binomial_tail([min(3, n) / n for n in ns], hit3), 6),
+        p_mrr=round(reciprocal_rank_tail(ns, sum(rr)), 6) if ns else float("nan"),
+    )
+
+
+# ---------------------------------------------------------------------- backtest
+
+
+def backtest(ds: Dataset, scenario: Scenario, decisions: list[Decision]) -> Backtest:
+    import hashlib
+
+    items: list[Item] = []
+    skipped: list[tuple[str, str]] = []
+    for d in decisions:
+        unknown = [c for c in d.chosen + d.rivals if c not in ds.region_codes]
+        if unknown:
+            skipped.append((d.id, f"regions not in the dataset: {', '.join(unknown)}"))
+            continue
+        res, guard = scored_for(ds, scenario, d)
+        n_ranked = int((res.rank > 0).sum())
+        cand = [c for c in dict.fromkeys(d.chosen + d.rivals) if res.rank[res.index(c)] > 0]
+        for c in d.chosen:
+            i = res.index(c)
+            among = None
+            if d.rivals and res.rank[i] > 0:
+                better = sum(
+                    res.score[res.index(o)] > res.score[i]
+                    for o in cand
+                    if o != c and o not in d.chosen
+                )
+                among = better + 1
+            items.append(
+                Item(
+                    d.id,
+                    c,
+                    int(res.rank[i]),
+                    n_ranked,
+                    among,
+                    len([o for o in cand if o == c or o not in d.chosen]) if d.rivals else None,
+                    guard,
+                    float(res.score[i]),
+                )
+            )
+    digest = hashlib.sha256(
+        (scenario.fingerprint + ds.fingerprint + "|".join(d.id for d in decisions)).encode()
+    ).hexdigest()[:12]
+    return Backtest(scenario.name or "?", digest, items, summarise(items), decisions, skipped)
