@@ -75,14 +75,33 @@ DIVERGING = (
 )
 NO_DATA_FILL = "#d9d9d9"
 
-# kind -> (colour, radius, Korean label, English label)
-FACILITY_KINDS: dict[str, tuple[str, int, str, str]] = {
-    "ai_datacenter": ("#1a1a1a", 6, "AI 데이터센터", "AI data centres"),
-    "ai_computing_center": ("#c51b7d", 6, "AI 컴퓨팅센터", "AI computing centres"),
-    "nuclear_plant": ("#e6550d", 7, "원자력발전소", "Nuclear power plants"),
-    "cable_landing": ("#6a51a3", 5, "해저케이블 육양국", "Submarine cable landings"),
-    "research_institute": ("#8c6d31", 4, "연구기관", "Research institutes"),
-    "university": ("#636363", 4, "대학", "Universities"),
+# kind -> (colour, radius, Korean label, English label, hollow, shown on opening); planned sites
+# are hollow; the many research and talent sites start hidden so the choropleth stays readable
+FACILITY_KINDS: dict[str, tuple[str, int, str, str, bool, bool]] = {
+    "ai_datacenter": ("#1a1a1a", 6, "AI 데이터센터", "AI data centres", False, True),
+    "ai_computing_center": ("#c51b7d", 6, "AI 컴퓨팅센터", "AI computing centres", False, True),
+    "manufacturing_ai_center": (
+        "#d4a017",
+        5,
+        "제조AI센터",
+        "Manufacturing AI centres",
+        False,
+        False,
+    ),
+    "nuclear_plant": ("#e6550d", 7, "원자력발전소", "Nuclear power plants", False, True),
+    "hvdc_link": ("#a50f15", 5, "HVDC 연계선", "HVDC links", False, True),
+    "cable_landing": ("#6a51a3", 5, "해저케이블 육양국", "Submarine cable landings", False, True),
+    "cable_landing_planned": (
+        "#6a51a3",
+        5,
+        "해저케이블 육양국 (계획)",
+        "Submarine cable landings (planned)",
+        True,
+        True,
+    ),
+    "research_complex": ("#bf812d", 5, "연구단지", "Research complexes", False, False),
+    "research_institute": ("#8c6d31", 4, "연구기관", "Research institutes", False, False),
+    "university": ("#636363", 4, "대학", "Universities", False, False),
 }
 _OTHER_FACILITY = ("#525252", 4)
 # small islands named on the map (they are specks at national zoom): (ko, en), lat, lon
@@ -160,6 +179,7 @@ T: dict[str, dict[str, str]] = {
         "metric_legend_note": "",
         "value": "값",
         "n_data": "자료 수",
+        "location": "위치",
         "of_weight": "가중치의 {p} %에 실제 자료",
     },
     "en": {
@@ -218,6 +238,7 @@ T: dict[str, dict[str, str]] = {
         "metric_legend_note": "",
         "value": "Value",
         "n_data": "data",
+        "location": "Location",
         "of_weight": "{p} % of the weight rests on real data",
     },
 }
@@ -824,10 +845,10 @@ def _card(result: Result, key: str, code: str, lang: str) -> str:
     return "".join(parts)
 
 
-def _overview(result: Result, key: str, lang: str) -> str:
+def _overview(result: Result, key: str, lang: str, *, with_description: bool = True) -> str:
     """The right panel's default content: the scenario, its weights and caveats."""
     t = T[lang]
-    desc = (result.scenario.description or "").strip()
+    desc = (result.scenario.description or "").strip() if with_description else ""
     rows = "".join(
         f'<tr><td>{_e(c.indicator.name(lang))}</td><td class="st-num">{100 * c.weight:.1f}%</td>'
         f'<td class="st-num">{c.coverage}/{len(result.regions)}</td></tr>'
@@ -876,6 +897,8 @@ def _facility_groups(ds: Dataset, lang: str) -> list[dict[str, Any]]:
     out = []
     for kind in kinds:
         color, radius = FACILITY_KINDS.get(kind, _OTHER_FACILITY)[:2]
+        hollow = FACILITY_KINDS[kind][4] if kind in FACILITY_KINDS else False
+        shown = FACILITY_KINDS[kind][5] if kind in FACILITY_KINDS else False
         label = FACILITY_KINDS[kind][2 if lang == "ko" else 3] if kind in FACILITY_KINDS else kind
         items = []
         for f in sorted(by_kind[kind], key=lambda r: (r.get("sido", ""), r.get("id", ""))):
@@ -891,6 +914,8 @@ def _facility_groups(ds: Dataset, lang: str) -> list[dict[str, Any]]:
                 rows.append((t["status_f"], f["status"]))
             if f.get("capacity_mw"):
                 rows.append((t["capacity"], f"{f['capacity_mw']} MW"))
+            if f.get("location_basis"):
+                rows.append((t["location"], f["location_basis"]))
             src = ds.sources.get(f.get("source", ""))
             if src is not None:
                 url = _safe_url(src.url)
@@ -904,6 +929,8 @@ def _facility_groups(ds: Dataset, lang: str) -> list[dict[str, Any]]:
             else:
                 src_html = f'<div class="st-src">{_e(t["source"])}: {_e(f.get("source", ""))}</div>'
             body = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
+            if f.get("quote"):
+                src_html += f'<blockquote class="st-quote">{_e(f["quote"])}</blockquote>'
             popup = (
                 f'<div class="st-pop"><div class="st-pop-title">{_e(name)}</div>'
                 f"<table>{body}</table>{src_html}</div>"
@@ -913,9 +940,22 @@ def _facility_groups(ds: Dataset, lang: str) -> list[dict[str, Any]]:
             )
         if items:
             out.append(
-                {"kind": kind, "label": label, "color": color, "radius": radius, "items": items}
+                {
+                    "kind": kind,
+                    "label": label,
+                    "color": color,
+                    "radius": radius,
+                    "hollow": hollow,
+                    "shown": shown,
+                    "items": items,
+                }
             )
     return out
+
+
+def _dot_style(fg: Mapping[str, Any]) -> str:
+    c = fg["color"]
+    return f"background:#fff;border-color:{c}" if fg.get("hollow") else f"background:{c}"
 
 
 # ============================================================================ the page
@@ -1028,10 +1068,10 @@ def build_map(
     fac_cfg = []
     for k, fg in enumerate(fac_groups):
         name = (
-            f'<span class="st-lc-dot" style="background:{fg["color"]}"></span>'
+            f'<span class="st-lc-dot" style="{_dot_style(fg)}"></span>'
             f"{_e(fg['label'])} ({len(fg['items'])})"
         )
-        g = folium.FeatureGroup(name=name, overlay=True, show=True)
+        g = folium.FeatureGroup(name=name, overlay=True, show=fg["shown"])
         g._id = f"fac{k}"
         g.add_to(m)
         fac_cfg.append({**fg, "group": g.get_name()})
@@ -1069,7 +1109,7 @@ def build_map(
             for lay in layers
         ],
         "facilities": [
-            {k: fg[k] for k in ("kind", "label", "color", "radius", "group")}
+            {k: fg[k] for k in ("kind", "label", "color", "radius", "hollow", "group")}
             | {"items": [{k: it[k] for k in ("lat", "lon", "name")} for it in fg["items"]]}
             for fg in fac_cfg
         ],
@@ -1129,7 +1169,7 @@ def _page_body(
     t = T[lang]
     first = results[0]
     scen = " · ".join(r.scenario.name or "" for r in results)
-    desc = (first.scenario.description or "").strip()
+    desc = (first.scenario.description or "").strip() if len(results) == 1 else ""
     meta = [
         f"{t['scenario']} <b>{_e(scen)}</b>",
         f"{t['method']} {_e(_method_name(first.method, lang))}",
@@ -1143,13 +1183,17 @@ def _page_body(
     fac_legend = ""
     if fac_cfg:
         rows = "".join(
-            f'<div class="st-legend-row"><span class="st-sw-dot" style="background:{fg["color"]}">'
+            f'<div class="st-legend-row" data-fac="{k}"><span class="st-sw-dot" '
+            f'style="{_dot_style(fg)}">'
             f"</span>{_e(fg['label'])}</div>"
-            for fg in fac_cfg
+            for k, fg in enumerate(fac_cfg)
         )
         fac_legend = f'<div class="st-legend-fac"><div class="st-legend-sub">{_e(t["facilities"])}</div>{rows}</div>'  # noqa: E501
     tables = "".join(lay.table_html.replace("<table ", "<table hidden ", 1) for lay in layers)
-    overviews = "".join(_overview(r, f"r{k}", lang) for k, r in enumerate(results))
+    overviews = "".join(
+        _overview(r, f"r{k}", lang, with_description=len(results) > 1)
+        for k, r in enumerate(results)
+    )
     cards = "".join(
         _card(r, f"r{k}", code, lang) for k, r in enumerate(results) for code in r.regions
     )

@@ -19,7 +19,7 @@
     var map = window[cfg.map];
     if (!map) return;
     if (location.hash === "#static") document.body.classList.add("st-static");
-    var panes = { "st-patterns": 410, "st-outline": 420, "st-labels": 450, "st-facilities": 460 };
+    var panes = { "st-patterns": 410, "st-outline": 420, "st-facilities": 450, "st-labels": 460 };
     Object.keys(panes).forEach(function (name) {
       var p = map.createPane(name);
       p.style.zIndex = String(panes[name]);
@@ -114,8 +114,9 @@
       var group = window[fg.group];
       fg.items.forEach(function (it, j) {
         var mk = L.circleMarker([it.lat, it.lon], {
-          pane: "st-facilities", radius: fg.radius, color: "#ffffff", weight: 1.5,
-          fillColor: fg.color, fillOpacity: 0.95, className: "st-fac st-fac-" + fg.kind
+          pane: "st-facilities", radius: fg.radius, color: fg.hollow ? fg.color : "#ffffff",
+          weight: fg.hollow ? 2 : 1.5, fillColor: fg.hollow ? "#ffffff" : fg.color, fillOpacity: 0.95,
+          className: "st-fac st-fac-" + fg.kind
         });
         mk.bindTooltip(function () { return el("span", null, it.name); }, { direction: "top", offset: [0, -6] });
         mk.bindPopup(function () {
@@ -137,6 +138,17 @@
       return legendNode;
     };
     legend.addTo(map);
+    var facRows = all(".st-legend-fac .st-legend-row");
+    function refreshFacLegend() {
+      facRows.forEach(function (row) {
+        var fg = cfg.facilities[Number(row.getAttribute("data-fac"))];
+        row.hidden = !(fg && map.hasLayer(window[fg.group]));
+      });
+      var box = document.querySelector(".st-legend-fac");
+      if (box) box.hidden = facRows.every(function (r) { return r.hidden; });
+    }
+    map.on("overlayadd overlayremove", refreshFacLegend);
+    refreshFacLegend();
     L.control.scale({ position: "bottomleft", imperial: false, maxWidth: 120 }).addTo(map);
 
     // ---------------------------------------------------------------- panels
@@ -205,7 +217,7 @@
     all(".st-close").forEach(function (b) { b.addEventListener("click", function () { select(null, false); }); });
     document.addEventListener("keydown", function (ev) { if (ev.key === "Escape") select(null, false); });
 
-    map.fitBounds(cfg.bounds, { padding: [8, 8] });
+    map.fitBounds(cfg.bounds, { padding: [8, 8], animate: false });
     var b = L.latLngBounds(cfg.bounds).pad(0.6);
     map.setMaxBounds(b);
     refreshPanels();
