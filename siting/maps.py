@@ -412,16 +412,25 @@ def _deterministic_ids(page: str, known: Iterable[str] = ()) -> str:
 def load_boundaries(ds: Dataset | None = None) -> dict[str, Any]:
     """The 시도 polygons as a GeoJSON FeatureCollection (properties include ``code``).
 
-    Uses :func:`siting.boundaries.load_map_layer`; when that layer is not available, reads
-    ``boundaries/sido.geojson`` from the data folder of ``ds``.
+    Uses the layer of :func:`siting.boundaries.load_map_layer` (its GeoJSON file is read
+    directly, which keeps geopandas out of ``siting map``); when that layer is not built,
+    reads ``boundaries/sido.geojson`` from the data folder of ``ds``.
     """
     problem = ""
     try:
-        from siting.boundaries import load_map_layer
-
-        return _to_feature_collection(load_map_layer("sido"))
-    except (ImportError, FileNotFoundError) as exc:
+        from siting import boundaries
+    except ImportError as exc:
         problem = str(exc)
+    else:
+        # fast path: the committed GeoJSON that load_map_layer parses, read without geopandas
+        path_of = getattr(boundaries, "map_layer_path", None)
+        path = path_of("sido") if path_of else None
+        if path is not None and Path(path).is_file():
+            return json.loads(Path(path).read_text(encoding="utf-8"))
+        try:
+            return _to_feature_collection(boundaries.load_map_layer("sido"))
+        except FileNotFoundError as exc:
+            problem = str(exc)
     if ds is not None:
         p = Path(ds.root) / "boundaries" / "sido.geojson"
         if p.is_file():

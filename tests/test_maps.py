@@ -27,6 +27,7 @@ from siting.maps import (
     _json_for_script,
     _safe_url,
     build_map,
+    load_boundaries,
     ramp_color,
 )
 from siting.score import score
@@ -603,6 +604,26 @@ def test_non_builtin_domain_and_helpers() -> None:
     guarded = _json_for_script({"a": "</script><!-- <script>&\u2028"})
     assert "<" not in guarded and ">" not in guarded and "&" not in guarded
     assert json.loads(guarded) == {"a": "</script><!-- <script>&\u2028"}
+
+
+def test_load_boundaries_sources(
+    monkeypatch: pytest.MonkeyPatch, sido_geojson: Path, data_dir: Path, tmp_path: Path
+) -> None:
+    from siting._errors import SitingError
+
+    b = pytest.importorskip("siting.boundaries")
+    monkeypatch.setattr(b, "map_layer_path", lambda level: sido_geojson, raising=False)
+    assert len(load_boundaries(None)["features"]) == 17
+
+    def missing(level: str) -> None:
+        raise FileNotFoundError("not built")
+
+    monkeypatch.setattr(b, "map_layer_path", lambda level: tmp_path / "none.geojson")
+    monkeypatch.setattr(b, "load_map_layer", missing, raising=False)
+    ds = load_dataset(data_dir)  # falls back to <data>/boundaries/sido.geojson
+    assert len(load_boundaries(ds)["features"]) == 17
+    with pytest.raises(SitingError, match="no 시도 boundary layer"):
+        load_boundaries(None)
 
 
 # ------------------------------------------------------------------ escaping
