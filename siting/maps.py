@@ -169,6 +169,7 @@ T: dict[str, dict[str, str]] = {
         "imputations": "대체값 사용",
         "hint": "지도에서 시도를 누르거나 순위표의 행을 누르면 설명이 표시됩니다.",
         "labels": "지역명",
+        "layers": "지도 레이어",
         "facilities": "시설",
         "status_f": "상태",
         "capacity": "용량",
@@ -228,6 +229,7 @@ T: dict[str, dict[str, str]] = {
         "imputations": "Filled values",
         "hint": "Click a region on the map or a row of the table for its explanation.",
         "labels": "Region names",
+        "layers": "Map layers",
         "facilities": "Facilities",
         "status_f": "Status",
         "capacity": "Capacity",
@@ -1200,7 +1202,7 @@ def _page_body(
         fac_legend = f'<div class="st-legend-fac"><div class="st-legend-sub">{_e(t["facilities"])}</div>{rows}</div>'  # noqa: E501
     tables = "".join(lay.table_html.replace("<table ", "<table hidden ", 1) for lay in layers)
     overviews = "".join(
-        _overview(r, f"r{k}", lang, with_description=len(results) > 1)
+        _overview(r, f"r{k}", lang)
         for k, r in enumerate(results)
     )
     cards = "".join(
@@ -1220,10 +1222,12 @@ def _page_body(
 </defs></svg>
 <header class="st-header">
 <h1>{_e(title)}</h1>
-<p class="st-scen-desc">{_e(desc)}</p>
+<p class="st-scen-desc" title="{_e(desc)}">{_e(desc)}</p>
 <p class="st-meta">{" <span class='st-sep'>|</span> ".join(meta)}</p>
 </header>
-<aside class="st-left" aria-label="{_e(t["rank"])}">{tables}</aside>
+<aside class="st-left" aria-label="{_e(t["rank"])}">{tables}
+<section class="st-layers-box"><h3>{_e(t["layers"])}</h3><div id="st-layers"></div></section>
+</aside>
 <aside class="st-right" aria-live="polite">{overviews}{cards}</aside>
 <div id="st-legend" class="st-legend">{legends}{fac_legend}</div>
 <footer class="st-footer">{" · ".join(foot)}</footer>

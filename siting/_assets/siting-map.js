@@ -131,7 +131,7 @@
 
     // ---------------------------------------------------------------- legend control
     var legendNode = document.getElementById("st-legend");
-    var legend = L.control({ position: "bottomleft" });
+    var legend = L.control({ position: "bottomright" });
     legend.onAdd = function () {
       L.DomEvent.disableClickPropagation(legendNode);
       L.DomEvent.disableScrollPropagation(legendNode);
@@ -149,6 +149,10 @@
     }
     map.on("overlayadd overlayremove", refreshFacLegend);
     refreshFacLegend();
+    // the layer control lives in the side panel, under the ranked table
+    var layersBox = document.getElementById("st-layers");
+    var lcNode = map.getContainer().querySelector(".leaflet-control-layers");
+    if (layersBox && lcNode) layersBox.appendChild(lcNode);
     L.control.scale({ position: "bottomleft", imperial: false, maxWidth: 120 }).addTo(map);
 
     // ---------------------------------------------------------------- panels
