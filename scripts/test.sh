@@ -8,14 +8,18 @@ cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
-if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
+# Debian chromium runs the real-browser map tests; fonts-noto-cjk renders Korean in screenshots.
+need=()
+{ command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; } || need+=(chromium)
+[ -d /usr/share/fonts/opentype/noto ] || need+=(fonts-noto-cjk)
+if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing Debian chromium for the browser tests..."
-    (apt-get install -y -qq chromium >/dev/null 2>&1 || \
-      (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1)) || \
-      echo "warning: could not install chromium; browser tests will be skipped"
+    echo "installing ${need[*]} for the browser tests..."
+    (apt-get install -y -qq "${need[@]}" >/dev/null 2>&1 || \
+      (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq "${need[@]}" >/dev/null 2>&1)) || \
+      echo "warning: could not install ${need[*]}; browser tests may be skipped"
   else
-    echo "note: chromium not found; install it (apt-get install chromium) to run the browser tests"
+    echo "note: install ${need[*]} (apt-get install ${need[*]}) to run the browser tests"
   fi
 fi
 exec .venv/bin/python -m pytest "$@"

@@ -122,6 +122,22 @@ def _approval_rows(ds: Dataset) -> list[Row]:
     return rows
 
 
+AI_PROJECT_KINDS = ("ai_datacenter", "ai_computing_center", "manufacturing_ai_center")
+
+
+def _ai_project_rows(ds: Dataset) -> list[Row]:
+    """Existing and announced AI infrastructure projects per region (from facilities.csv)."""
+    rows = []
+    for code in ds.region_codes:
+        ids = [f["id"] for f in ds.facilities if f["sido"] == code and f["kind"] in AI_PROJECT_KINDS]
+        rows.append(_row(code, "ai_projects", "2026-03", str(len(ids)), "count",
+                         "computed-ai-projects",
+                         "= count of " + (", ".join(ids) if ids else "no project"),
+                         "inputs: facilities.csv (kinds ai_datacenter, ai_computing_center, "
+                         "manufacturing_ai_center); encodes siting decisions"))
+    return rows
+
+
 def _per_resident_rows(ds: Dataset) -> list[Row]:
     rows = []
     grdp = ds.column("grdp", "2024")
@@ -253,6 +269,7 @@ DERIVATIONS: dict[str, Callable[[Dataset], list[Row]]] = {
     "computed-dc-supply-approval": _approval_rows,
     "computed-nuclear-capacity": _nuclear_rows,
     "computed-per-resident": _per_resident_rows,
+    "computed-ai-projects": _ai_project_rows,
     "computed-density": _density_rows,
     "computed-distances": _distance_rows,
 }
