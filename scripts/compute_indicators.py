@@ -29,8 +29,10 @@ def main() -> int:
     if check and (fac_changed or val_changed):
         print("derived data is out of date: run python scripts/compute_indicators.py")
         return 1
-    print(f"facilities: {'rewritten' if fac_changed else 'up to date'}; "
-          f"{len(rows)} computed values: {'rewritten' if val_changed else 'up to date'}")
+    print(
+        f"facilities: {'rewritten' if fac_changed else 'up to date'}; "
+        f"{len(rows)} computed values: {'rewritten' if val_changed else 'up to date'}"
+    )
     return 0
 
 

@@ -15,6 +15,7 @@ from siting.cli import (
     FormatOpt,
     Lang,
     LangOpt,
+    LevelOpt,
     OutputOpt,
     ScenarioOpt,
     _emit,
@@ -42,6 +43,7 @@ def compare(
         Path | None,
         typer.Option("--map", help="Also write a comparison map (HTML, works offline)."),
     ] = None,
+    level: LevelOpt = None,
 ) -> None:
     """Compare how regions rank under several scenarios: ranks and scores side by side, rank
     changes, top-k overlap, Kendall tau, Spearman rho, weighted Spearman and WS similarity, and
@@ -59,8 +61,12 @@ def compare(
         raise SitingError(
             "compare needs at least two scenarios", fix="e.g. siting compare base power-first"
         )
-    ds = load_dataset(_STATE["data"])
-    results = [score(ds, load_scenario(s, ds.root)) for s in scenarios]
+    from siting._paths import data_dir
+
+    scs = [load_scenario(s, data_dir(_STATE["data"])) for s in scenarios]
+    lvl = level or next((s.level for s in scs if s.level), None) or "sido"
+    ds = load_dataset(_STATE["data"], level=str(lvl))
+    results = [score(ds, sc) for sc in scs]
     ks = tuple(sorted({top_k, 5} if top_k != 5 else {3, 5}))
     cmp = run_compare(results, top_k=ks, movers=movers)
     if map_file is not None:
@@ -187,6 +193,7 @@ def sensitivity(
     ] = True,
     output: OutputOpt = None,
     lang: LangOpt = Lang.ko,
+    level: LevelOpt = None,
 ) -> None:
     """How robust is the ranking to the weights? Monte Carlo over weights (P(rank 1), P(top 3),
     median rank and 90 % interval per region) and one-at-a-time tipping points (the weight range
@@ -198,7 +205,7 @@ def sensitivity(
     from siting.score import score
     from siting.sensitivity import sensitivity as run
 
-    ds, sc = _load(scenario)
+    ds, sc = _load(scenario, level)
     result = score(ds, sc)
     conc = None if uniform else concentration
     if conc is not None and conc <= 0:

@@ -7,7 +7,17 @@ from typing import Annotated, Any
 
 import typer
 
-from siting.cli import Fmt, FormatOpt, Lang, LangOpt, OutputOpt, ScenarioOpt, _emit, app
+from siting.cli import (
+    Fmt,
+    FormatOpt,
+    Lang,
+    LangOpt,
+    LevelOpt,
+    OutputOpt,
+    ScenarioOpt,
+    _emit,
+    app,
+)
 
 DecisionsOpt = Annotated[
     Path | None,
@@ -33,11 +43,11 @@ def _kinds(kinds: str | None) -> tuple[str, ...] | None:
     return tuple(k.strip() for k in kinds.split(",") if k.strip())
 
 
-def _setup(scenario: str, decisions: Path | None, kinds: str | None):  # type: ignore[no-untyped-def]
+def _setup(scenario: str, decisions: Path | None, kinds: str | None, level: str = "sido"):  # type: ignore[no-untyped-def]
     from siting.backtest import load_decisions
     from siting.cli import _load
 
-    ds, sc = _load(scenario)
+    ds, sc = _load(scenario, level)
     decs = load_decisions(ds, str(decisions) if decisions else None, _kinds(kinds))
     return ds, sc, decs
 
@@ -50,6 +60,7 @@ def backtest(
     fmt: FormatOpt = Fmt.table,
     output: OutputOpt = None,
     lang: LangOpt = Lang.ko,
+    level: LevelOpt = None,
 ) -> None:
     """Test a scenario against real siting decisions: the chosen region's rank among all regions
     and among the named rivals, hit@1, hit@3 and mean reciprocal rank against the random
@@ -61,7 +72,7 @@ def backtest(
     """
     from siting.backtest import backtest as run
 
-    ds, sc, decs = _setup(scenario, decisions, kinds)
+    ds, sc, decs = _setup(scenario, decisions, kinds, level)
     bt = run(ds, sc, decs)
     _emit(_render_backtest(bt, ds, fmt, lang.value), output)
 
@@ -82,7 +93,8 @@ def _summary_rows(bt: Any) -> list[dict[str, Any]]:
             "p_value": s.p_hit3,
         },
         {
-            "measure": "mean reciprocal rank",
+            "measure": "mean reciprocal rank"
+            + ("" if s.p_mrr_method == "exact" else f" (p: {s.p_mrr_method})"),
             "observed": s.mrr,
             "random_expected": s.expected_mrr,
             "p_value": s.p_mrr,

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from siting.cli import _STATE, Lang, LangOpt, OutputOpt, ScenarioOpt, _load, app
+from siting.cli import _STATE, Lang, LangOpt, LevelOpt, OutputOpt, ScenarioOpt, _load, app
 
 __all__ = ["map_command"]
 
@@ -35,6 +35,7 @@ def map_command(
         Path | None,
         typer.Option("--png", help="Also save a PNG screenshot of the map (needs Chromium)."),
     ] = None,
+    level: LevelOpt = None,
 ) -> None:
     """Draw the ranking as one self-contained interactive HTML map (works offline).
 
@@ -47,7 +48,7 @@ def map_command(
     from siting.maps import build_map, render_png, write_map
     from siting.score import score
 
-    ds, sc = _load(scenario)
+    ds, sc = _load(scenario, level)
     result = score(ds, sc)
     page = build_map([result], lang=lang.value, tiles=None if tiles == "none" else tiles)
     out = output or _default_output(sc.name or Path(scenario).stem)

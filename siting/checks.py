@@ -27,6 +27,12 @@ def check_dataset(ds: Dataset) -> list[Problem]:
     used_sources |= {
         s for d in ds.decisions for s in (d.get("rival_sources") or "").split(";") if s
     }
+    sub = root / "sigungu" / "values.csv"
+    if sub.exists():
+        import csv
+
+        with sub.open(encoding="utf-8") as fh:
+            used_sources |= {r["source"] for r in csv.DictReader(fh) if r.get("source")}
     for sid in sorted(set(ds.sources) - used_sources):
         problems.append(
             Problem(

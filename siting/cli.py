@@ -56,6 +56,22 @@ OutputOpt = Annotated[
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of region and criterion names.")]
 
 
+class Level(StrEnum):
+    sido = "sido"
+    sigungu = "sigungu"
+
+
+LevelOpt = Annotated[
+    Level | None,
+    typer.Option(
+        "--level",
+        "-l",
+        help="Regions: 17 시도 (default) or ~230 시군구 "
+        "(province values inherited, spatial criteria of their own).",
+    ),
+]
+
+
 @app.callback()
 def _root(
     data: Annotated[
@@ -98,12 +114,14 @@ def _emit(content: Any, output: Path | None) -> None:
         Console().print(content)
 
 
-def _load(scenario: str):  # type: ignore[no-untyped-def]
+def _load(scenario: str, level: str | None = None):  # type: ignore[no-untyped-def]
+    """Dataset and scenario; the level is --level, else the scenario's own, else 시도."""
+    from siting._paths import data_dir
     from siting.config import load_scenario
     from siting.dataset import load_dataset
 
-    ds = load_dataset(_STATE["data"])
-    sc = load_scenario(scenario, ds.root)
+    sc = load_scenario(scenario, data_dir(_STATE["data"]))
+    ds = load_dataset(_STATE["data"], level=str(level or sc.level or "sido"))
     return ds, sc
 
 
@@ -116,37 +134,46 @@ def rank(
     ] = None,
     output: OutputOpt = None,
     lang: LangOpt = Lang.ko,
+    level: LevelOpt = None,
 ) -> None:
     """Rank the regions under a scenario.
 
-    Examples: siting rank · siting rank -s power-first --top 5 · siting rank -f csv -o rank.csv
+    Examples: siting rank · siting rank -s power-first --top 5 · siting rank -f csv -o rank.csv ·
+    siting rank --level sigungu --top 20
     """
     from siting.render import render_rank
     from siting.score import score
 
-    ds, sc = _load(scenario)
+    ds, sc = _load(scenario, level)
     result = score(ds, sc)
     _emit(render_rank(result, fmt.value, lang.value, top), output)
 
 
 @app.command()
 def explain(
-    region: Annotated[str, typer.Argument(help="Region: 경북, 경상북도, Gyeongbuk or 47.")],
+    region: Annotated[
+        str,
+        typer.Argument(
+            help="Region: 경북, 경상북도, Gyeongbuk or 47 (시군구: 포항, 포항시, 47110)."
+        ),
+    ],
     scenario: ScenarioOpt = "base",
     fmt: FormatOpt = Fmt.table,
     output: OutputOpt = None,
     lang: LangOpt = Lang.ko,
+    level: LevelOpt = None,
 ) -> None:
     """Explain one region's score: raw value, transformed value, weight, contribution and sources
     of each criterion, and any exclusion, penalty or bonus.
 
-    Examples: siting explain 경북 · siting explain Jeonnam -s power-first -f markdown
+    Examples: siting explain 경북 · siting explain Jeonnam -s power-first -f markdown ·
+    siting explain 포항 --level sigungu
     """
     from siting.regions import RegionResolver
     from siting.render import render_explain
     from siting.score import score
 
-    ds, sc = _load(scenario)
+    ds, sc = _load(scenario, level)
     code = RegionResolver(ds).resolve(region)
     result = score(ds, sc)
     _emit(render_explain(result, code, fmt.value, lang.value), output)

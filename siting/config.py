@@ -138,6 +138,11 @@ class Scenario(BaseModel):
     name: str | None = Field(default=None, description="Short name (defaults to the file name).")
     description: str | None = Field(default=None, description="The policy view it encodes.")
     extends: str | None = Field(default=None, description="Scenario name or path to inherit from.")
+    level: Literal["sido", "sigungu"] | None = Field(
+        default=None,
+        description="Level the scenario is written for (default sido); used when --level is not "
+        "given, e.g. for scenarios that weight 시군구-only indicators.",
+    )
     method: str | None = Field(
         default=None,
         description="Aggregation: wsm (default), wpm, topsis, or another pymcdm method by name "

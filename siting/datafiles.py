@@ -36,11 +36,14 @@ def rewrite_values(
     new_rows: list[dict[str, str]],
     replace: Callable[[dict[str, str]], bool],
     dry_run: bool = False,
+    path: Path | None = None,
+    regions: list[str] | None = None,
 ) -> bool:
     """Replace the rows matching ``replace`` by ``new_rows``; return whether the file changed."""
-    path = root / "values.csv"
+    path = path or root / "values.csv"
     rows = [r for r in _read_rows(path) if not replace(r)] + new_rows
-    regions = [r["code"] for r in _read_rows(root / "regions.csv")]
+    if regions is None:
+        regions = [r["code"] for r in _read_rows(root / "regions.csv")]
     order = {c: i for i, c in enumerate(regions)}
     rows.sort(key=sort_key(order))
     buf = io.StringIO()

@@ -91,6 +91,7 @@ class Value:
     line: int
     status: str = "used"  # used | superseded | gap
     superseded_by: str = ""
+    inherited: str = ""  # at 시군구 level: the 시도 code the value is inherited from
 
 
 @dataclass
@@ -105,6 +106,8 @@ class Dataset:
     facilities: list[dict[str, str]] = field(default_factory=list)
     decisions: list[dict[str, str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    level: str = "sido"
+    parent: Dataset | None = None  # at 시군구 level, the 시도 dataset values are inherited from
 
     # ------------------------------------------------------------------ regions
     @cached_property
@@ -117,6 +120,13 @@ class Dataset:
 
     def region_name(self, code: str, lang: str = "ko", short: bool = True) -> str:
         r = self.region_by_code[code]
+        if self.level == "sigungu" and self.parent is not None:
+            p = self.parent.region_by_code[r["sido"]]
+            if lang == "ko":
+                return (
+                    f"{p['short_ko']} {r['name_ko']}" if short else f"{p['name_ko']} {r['name_ko']}"
+                )
+            return f"{r['short_en']}, {p['short_en']}"
         if lang == "ko":
             return r["short_ko"] if short else r["name_ko"]
         return r["short_en"] if short else r["name_en"]
@@ -202,7 +212,12 @@ class Dataset:
     def fingerprint(self) -> str:
         """SHA-256 over the files that determine scores."""
         h = hashlib.sha256()
-        for name in HASHED_FILES:
+        names = list(HASHED_FILES)
+        if self.level == "sigungu":
+            from siting.sigungu import INDICATORS_FILE, UNITS_FILE, VALUES_FILE
+
+            names += [str(UNITS_FILE), str(VALUES_FILE), str(INDICATORS_FILE)]
+        for name in names:
             p = self.root / name
             h.update(name.encode())
             h.update(p.read_bytes() if p.exists() else b"")
@@ -552,8 +567,27 @@ def resolve_conflicts(values: list[Value], sources: dict[str, Source]) -> list[V
     return out
 
 
-def load_dataset(path: str | Path | None = None, *, strict: bool = True) -> Dataset:
-    """Read and check a data folder. With ``strict`` any problem raises :class:`SitingError`."""
+LEVELS = ("sido", "sigungu")
+
+
+def load_dataset(
+    path: str | Path | None = None, *, strict: bool = True, level: str = "sido"
+) -> Dataset:
+    """Read and check a data folder. With ``strict`` any error raises :class:`SitingError`.
+
+    ``level="sigungu"`` returns the 시군구 dataset (see :mod:`siting.sigungu`)."""
+    if level not in LEVELS:
+        raise SitingError(f"unknown level {level!r}", key="--level", fix="use sido or sigungu")
+    if level == "sigungu":
+        from siting.sigungu import load_sigungu
+
+        ds = load_sigungu(load_dataset(path, strict=strict))
+        errors = [p for p in ds.problems if p.severity == "error"]
+        if strict and errors:
+            raise SitingError.from_problems(
+                errors, summary=f"the 시군구 data in {ds.root} has {len(errors)} problem(s)"
+            )
+        return ds
     root = data_dir(path)
     problems: list[Problem] = []
     if not root.is_dir():

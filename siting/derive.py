@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 Row = dict[str, str]
 COMPUTED_PREFIX = "computed-"
 
-#: Seoul City Hall (중구 세종대로 110) lies in 태평로1가, whose centroid stands for it.
-SEOUL_REFERENCE = ("11", "중구", "태평로1가")
+#: The facility that stands for "Seoul" in distances (Seoul City Hall, 태평로1가).
+SEOUL_REFERENCE_ID = "ref-seoul-city-hall"
 #: Facility kinds and the statuses that count as operating for the distance indicators.
 OPERATING_CABLE_KINDS = ("cable_landing",)
 NUCLEAR_KIND = "nuclear_plant"
@@ -129,12 +129,22 @@ def _ai_project_rows(ds: Dataset) -> list[Row]:
     """Existing and announced AI infrastructure projects per region (from facilities.csv)."""
     rows = []
     for code in ds.region_codes:
-        ids = [f["id"] for f in ds.facilities if f["sido"] == code and f["kind"] in AI_PROJECT_KINDS]
-        rows.append(_row(code, "ai_projects", "2026-03", str(len(ids)), "count",
-                         "computed-ai-projects",
-                         "= count of " + (", ".join(ids) if ids else "no project"),
-                         "inputs: facilities.csv (kinds ai_datacenter, ai_computing_center, "
-                         "manufacturing_ai_center); encodes siting decisions"))
+        ids = [
+            f["id"] for f in ds.facilities if f["sido"] == code and f["kind"] in AI_PROJECT_KINDS
+        ]
+        rows.append(
+            _row(
+                code,
+                "ai_projects",
+                "2026-03",
+                str(len(ids)),
+                "count",
+                "computed-ai-projects",
+                "= count of " + (", ".join(ids) if ids else "no project"),
+                "inputs: facilities.csv (kinds ai_datacenter, ai_computing_center, "
+                "manufacturing_ai_center); encodes siting decisions",
+            )
+        )
     return rows
 
 
@@ -215,12 +225,13 @@ def _distance_rows(ds: Dataset) -> list[Row]:
     import numpy as np
 
     from siting.boundaries import load_full
-    from siting.spatial import distance_matrix_km, locate, reference_points
+    from siting.spatial import distance_matrix_km, reference_points
 
     gdf = load_full("sido").set_index("code")
     pts = reference_points(gdf)
     ref = np.array([[pts[c].x, pts[c].y] for c in ds.region_codes])
-    seoul = np.array([locate(*SEOUL_REFERENCE)[:2]])
+    hall = next(f for f in ds.facilities if f["id"] == SEOUL_REFERENCE_ID)
+    seoul = np.array([[float(hall["lon"]), float(hall["lat"])]])
     targets = {
         "dist_seoul": ([("Seoul City Hall (태평로1가)", seoul[0])], "Seoul City Hall"),
         "dist_cable_landing": (

@@ -1201,10 +1201,7 @@ def _page_body(
         )
         fac_legend = f'<div class="st-legend-fac"><div class="st-legend-sub">{_e(t["facilities"])}</div>{rows}</div>'  # noqa: E501
     tables = "".join(lay.table_html.replace("<table ", "<table hidden ", 1) for lay in layers)
-    overviews = "".join(
-        _overview(r, f"r{k}", lang)
-        for k, r in enumerate(results)
-    )
+    overviews = "".join(_overview(r, f"r{k}", lang) for k, r in enumerate(results))
     cards = "".join(
         _card(r, f"r{k}", code, lang) for k, r in enumerate(results) for code in r.regions
     )

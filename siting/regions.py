@@ -29,21 +29,35 @@ def region_keys(row: dict[str, str]) -> list[str]:
 
 
 class RegionResolver:
-    """Maps any accepted spelling to a region code; unknown names get suggestions."""
+    """Maps any accepted spelling to a region code; unknown names get suggestions and names
+    shared by several regions (중구, 고성군) ask for the province."""
 
     def __init__(self, ds: Dataset):
         self._ds = ds
-        self._index: dict[str, str] = {}
+        self._all: dict[str, list[str]] = {}
         for row in ds.regions:
             for key in region_keys(row):
-                self._index.setdefault(_norm(key), row["code"])
+                codes = self._all.setdefault(_norm(key), [])
+                if row["code"] not in codes:
+                    codes.append(row["code"])
+        self._index = {k: v[0] for k, v in self._all.items()}
 
     def resolve(
         self, text: str, *, file: str | None = None, key: str | None = None, line: int | None = None
     ) -> str:
-        hit = self._index.get(_norm(str(text)))
-        if hit is not None:
-            return hit
+        hits = self._all.get(_norm(str(text)))
+        if hits and len(hits) > 1:
+            choices = ", ".join(f"{self._ds.region_name(c)} ({c})" for c in hits)
+            raise SitingError(
+                f"{text!r} is ambiguous: {len(hits)} regions have that name",
+                file=file,
+                key=key,
+                line=line,
+                fix=f"add the province, e.g. '{self._ds.region_name(hits[0])}', or use the code; "
+                f"choices: {choices}",
+            )
+        if hits:
+            return hits[0]
         close = difflib.get_close_matches(_norm(str(text)), list(self._index), n=3, cutoff=0.6)
         names = []
         for c in close:

@@ -238,6 +238,7 @@ def explain_rows(info: dict[str, Any], lang: str) -> list[dict[str, Any]]:
                 "weight_pct": c["weight_pct"],
                 "contribution": c["contribution"],
                 "source": src,
+                "from": f"↑ {c['inherited_from']}" if c.get("inherited_from") else "",
                 "quote": ev["quote"] if ev else "",
                 "url": (ev["source"] or {}).get("url", "") if ev else "",
             }
@@ -271,7 +272,8 @@ def render_explain(result: Result, region: str, fmt: str, lang: str = "ko") -> A
     compact = [
         {
             "criterion": r["id"],
-            "raw": f"{_fmt(r['raw'])} {r['unit']}" if r["raw"] is not None else "— (missing)",
+            "raw": (f"{_fmt(r['raw'])} {r['unit']}" if r["raw"] is not None else "— (missing)")
+            + (f" {r['from']}" if r["from"] else ""),
             "period": r["period"],
             "0-1": r["transformed"],
             "weight %": r["weight_pct"],
@@ -286,6 +288,8 @@ def render_explain(result: Result, region: str, fmt: str, lang: str = "ko") -> A
         right=("raw", "0-1", "weight %", "points"),
     )
     parts: list[Any] = [table, Text(sum_line)]
+    if any(r["from"] for r in rows):
+        parts.append(Text("↑ = value of the province, inherited by this 시군구", style="dim"))
     for r in info["reasons"]:
         parts.append(Text(f"• {r}", style="yellow"))
     parts.append(Text("evidence:", style="bold"))

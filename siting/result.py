@@ -212,6 +212,11 @@ class Result:
                     else round(float(self.contributions[i, j]), 3),
                     "value_function": c.value_function.describe(),
                     "evidence": describe_value(ds, val) if val else None,
+                    "inherited_from": (
+                        ds.parent.region_name(val.inherited)
+                        if val and val.inherited and ds.parent is not None
+                        else None
+                    ),
                     "other_observations": others,
                 }
             )

