@@ -10,7 +10,8 @@ import pytest
 
 from .conftest import DATA
 
-COMMANDS = ("rank", "explain", "validate", "schema")
+COMMANDS = ("rank", "explain", "validate", "schema", "data", "sources", "compare", "sensitivity",
+            "map", "backtest", "fit-weights")
 
 
 def assert_clean_error(proc, *needles: str) -> None:
@@ -192,3 +193,46 @@ def test_existing_output_is_kept_when_the_run_fails(run, tmp_path: Path) -> None
 def test_debug_shows_traceback(run) -> None:
     proc = run("--debug", "explain", "Atlantis")
     assert proc.returncode != 0 and "Traceback" in proc.stderr
+
+
+def test_data_and_sources(run) -> None:  # noqa: ANN001
+    cov = json.loads(run("data", "-f", "json").stdout)
+    ids = {r["indicator"] for r in cov}
+    assert "power_self_sufficiency" in ids and all("coverage" in r for r in cov)
+    ev = json.loads(run("sources", "경북", "-f", "json").stdout)
+    assert ev and all(r["source"] for r in ev if r["value"] is not None)
+    ind = json.loads(run("sources", "power_self_sufficiency", "-f", "json").stdout)
+    assert any(r["status"].startswith("superseded") for r in ind)
+    assert_clean_error(run("sources", "nonsense_id"), "not an indicator id")
+
+
+def test_compare_and_sensitivity_cli(run) -> None:  # noqa: ANN001
+    cmp = json.loads(run("compare", "base", "power-first", "-f", "json").stdout)
+    assert cmp["agreement"][0]["b"] == "power-first"
+    assert {"kendall_tau", "spearman_rho", "weighted_spearman", "ws_similarity"} <= set(
+        cmp["agreement"][0])
+    assert_clean_error(run("compare", "base"), "at least two scenarios")
+    a = run("sensitivity", "--samples", "2000", "--seed", "3", "-f", "json").stdout
+    b = run("sensitivity", "--samples", "2000", "--seed", "3", "-f", "json").stdout
+    assert a == b
+    data = json.loads(a)
+    assert abs(sum(r["p_rank1"] for r in data["regions"]) - 1) < 1e-6
+    assert len(data["tipping_points"]) == len(data["criteria"])
+    assert_clean_error(run("sensitivity", "--bounds", "grdp=oops"), "cannot read bounds")
+    assert_clean_error(run("sensitivity", "--bounds", "nope=0:0.5"), "not a criterion")
+
+
+def test_backtest_and_fit_weights_cli(run, tmp_path: Path) -> None:  # noqa: ANN001
+    bt = json.loads(run("backtest", "-f", "json").stdout)
+    assert bt["summary"]["items"] >= 7 and 0 <= bt["summary"]["p_hit3"] <= 1
+    nacc = [i for i in bt["items"] if i["decision"] == "dec-nacc-2026"][0]
+    assert nacc["rank_vs_rivals"].endswith("/8")
+    out = tmp_path / "fitted.yaml"
+    proc = run("fit-weights", "-o", str(out))
+    assert proc.returncode == 0 and out.exists()
+    assert run("rank", "-s", str(out), "-f", "csv").returncode == 0
+    leak = tmp_path / "leak.yaml"
+    leak.write_text("extends: base\ncriteria:\n  ai_projects: {weight: 50}\n")
+    data = json.loads(run("backtest", "-s", str(leak), "-f", "json").stdout)
+    guards = data["leakage_guard"].values()
+    assert all(any(d["criterion"] == "ai_projects" for d in g["dropped"]) for g in guards)
