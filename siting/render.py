@@ -241,6 +241,9 @@ def explain_rows(info: dict[str, Any], lang: str) -> list[dict[str, Any]]:
                 "from": f"↑ {c['inherited_from']}" if c.get("inherited_from") else "",
                 "quote": ev["quote"] if ev else "",
                 "url": (ev["source"] or {}).get("url", "") if ev else "",
+                "inputs": ev["note"]
+                if ev and ev["source"] and ev["source"]["kind"] == "computed"
+                else "",
             }
         )
     return rows
@@ -300,6 +303,8 @@ def render_explain(result: Result, region: str, fmt: str, lang: str = "ko") -> A
             parts.append(Text(f"    “{r['quote']}”", style="dim"))
         if r["url"]:
             parts.append(Text(f"    {r['url']}", style="dim"))
+        if r["inputs"]:
+            parts.append(Text(f"    {r['inputs']}", style="dim"))
     parts.append(Text(footer(result), style="dim"))
     return Group(*parts)
 

@@ -195,7 +195,7 @@ def test_debug_shows_traceback(run) -> None:
     assert proc.returncode != 0 and "Traceback" in proc.stderr
 
 
-def test_data_and_sources(run) -> None:  # noqa: ANN001
+def test_data_and_sources(run) -> None:
     cov = json.loads(run("data", "-f", "json").stdout)
     ids = {r["indicator"] for r in cov}
     assert "power_self_sufficiency" in ids and all("coverage" in r for r in cov)
@@ -206,7 +206,7 @@ def test_data_and_sources(run) -> None:  # noqa: ANN001
     assert_clean_error(run("sources", "nonsense_id"), "not an indicator id")
 
 
-def test_compare_and_sensitivity_cli(run) -> None:  # noqa: ANN001
+def test_compare_and_sensitivity_cli(run) -> None:
     cmp = json.loads(run("compare", "base", "power-first", "-f", "json").stdout)
     assert cmp["agreement"][0]["b"] == "power-first"
     assert {"kendall_tau", "spearman_rho", "weighted_spearman", "ws_similarity"} <= set(
@@ -222,7 +222,7 @@ def test_compare_and_sensitivity_cli(run) -> None:  # noqa: ANN001
     assert_clean_error(run("sensitivity", "--bounds", "nope=0:0.5"), "not a criterion")
 
 
-def test_backtest_and_fit_weights_cli(run, tmp_path: Path) -> None:  # noqa: ANN001
+def test_backtest_and_fit_weights_cli(run, tmp_path: Path) -> None:
     bt = json.loads(run("backtest", "-f", "json").stdout)
     assert bt["summary"]["items"] >= 7 and 0 <= bt["summary"]["p_hit3"] <= 1
     nacc = [i for i in bt["items"] if i["decision"] == "dec-nacc-2026"][0]
