@@ -7,13 +7,11 @@ Prints how long deriving the spatial criteria takes (target: all units in <= 2 s
 
 from __future__ import annotations
 
-import csv
-import io
 import sys
 import time
 
 from siting._io import atomic_write
-from siting.datafiles import VALUE_COLUMNS, rewrite_values
+from siting.datafiles import VALUE_COLUMNS, rewrite_values, write_csv
 from siting.dataset import load_dataset
 from siting.sigungu import (
     MAP_FILE,
@@ -35,14 +33,7 @@ def main() -> int:
     units = unit_geometries()
     t1 = time.perf_counter()
     rows = unit_rows(units, ds.regions)
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=UNIT_COLUMNS, lineterminator="\n")
-    w.writeheader()
-    w.writerows(rows)
-    path = ds.root / UNITS_FILE
-    units_changed = not path.exists() or path.read_text(encoding="utf-8") != buf.getvalue()
-    if units_changed and not check:
-        atomic_write(path, buf.getvalue())
+    units_changed = write_csv(ds.root / UNITS_FILE, rows, UNIT_COLUMNS, dry_run=check)
     layer = unit_map_layer(ds.root, rows)
     mpath = ds.root / MAP_FILE
     map_changed = not mpath.exists() or mpath.read_bytes() != layer

@@ -46,13 +46,18 @@ def rewrite_values(
         regions = [r["code"] for r in _read_rows(root / "regions.csv")]
     order = {c: i for i, c in enumerate(regions)}
     rows.sort(key=sort_key(order))
+    return write_csv(path, rows, VALUE_COLUMNS, dry_run)
+
+
+def write_csv(path: Path, rows: list[dict[str, str]], columns: list[str], dry_run: bool) -> bool:
+    """Write rows with exactly ``columns`` (atomically); return whether the file changed."""
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=VALUE_COLUMNS, lineterminator="\n", extrasaction="ignore")
+    w = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
     w.writeheader()
     for r in rows:
-        w.writerow({k: r.get(k, "") for k in VALUE_COLUMNS})
+        w.writerow({k: r.get(k, "") for k in columns})
     text = buf.getvalue()
-    changed = text != path.read_text(encoding="utf-8")
+    changed = not path.exists() or text != path.read_text(encoding="utf-8")
     if changed and not dry_run:
         atomic_write(path, text)
     return changed
@@ -80,14 +85,4 @@ FACILITY_COLUMNS = [
 
 def rewrite_facilities(root: Path, rows: list[dict[str, str]], dry_run: bool = False) -> bool:
     """Write facilities.csv in its canonical column order; return whether it changed."""
-    path = root / "facilities.csv"
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=FACILITY_COLUMNS, lineterminator="\n", extrasaction="ignore")
-    w.writeheader()
-    for r in rows:
-        w.writerow({k: r.get(k, "") for k in FACILITY_COLUMNS})
-    text = buf.getvalue()
-    changed = not path.exists() or text != path.read_text(encoding="utf-8")
-    if changed and not dry_run:
-        atomic_write(path, text)
-    return changed
+    return write_csv(root / "facilities.csv", rows, FACILITY_COLUMNS, dry_run)
