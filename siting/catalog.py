@@ -33,6 +33,9 @@ def coverage(ds: Dataset, lang: str = "ko") -> list[dict[str, Any]]:
                 "direction": ind.direction,
                 "period": ind.period,
                 "coverage": f"{len(col)}/{n}",
+                "inherited": sum(
+                    1 for r in col if (v := ds.lookup(r, ind.id, ind.period)) and v.inherited
+                ),
                 "sources": len(srcs),
                 "missing": ", ".join(missing),
                 "other_periods": ", ".join(others),

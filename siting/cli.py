@@ -221,18 +221,22 @@ def data(
     ] = False,
     output: OutputOpt = None,
     lang: LangOpt = Lang.ko,
+    level: LevelOpt = None,
 ) -> None:
     """Show what the dataset holds: each indicator's period, coverage and source count.
 
-    Examples: siting data · siting data --matrix · siting data -f csv -o coverage.csv
+    Examples: siting data · siting data --matrix · siting data --level sigungu ·
+    siting data -f csv -o coverage.csv
     """
     from siting.catalog import coverage, coverage_matrix
     from siting.dataset import load_dataset
 
-    ds = load_dataset(_STATE["data"])
+    ds = load_dataset(_STATE["data"], level=str(level or "sido"))
     rows = coverage_matrix(ds, lang.value) if matrix else coverage(ds, lang.value)
     title = f"Data in {ds.root} — {len(ds.region_codes)} regions, {len(ds.indicators)} indicators"
     cols = None if matrix else ("indicator", "unit", "period", "coverage", "sources", "missing")
+    if ds.level == "sigungu" and not matrix:
+        cols = ("indicator", "unit", "period", "coverage", "inherited", "sources")
     _emit(_rows(rows, fmt, title, cols), output)
 
 
@@ -245,6 +249,7 @@ def sources(
     fmt: FormatOpt = Fmt.table,
     output: OutputOpt = None,
     lang: LangOpt = Lang.ko,
+    level: LevelOpt = None,
 ) -> None:
     """List the evidence: every source, or the values (with quotes) behind an indicator or region.
 
@@ -253,7 +258,7 @@ def sources(
     from siting.catalog import evidence
     from siting.dataset import load_dataset
 
-    ds = load_dataset(_STATE["data"])
+    ds = load_dataset(_STATE["data"], level=str(level or "sido"))
     rows = evidence(ds, query, lang.value)
     cols = (
         ("source", "publisher", "date", "kind", "cited_by")
