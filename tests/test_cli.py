@@ -225,7 +225,7 @@ def test_compare_and_sensitivity_cli(run) -> None:
 def test_backtest_and_fit_weights_cli(run, tmp_path: Path) -> None:
     bt = json.loads(run("backtest", "-f", "json").stdout)
     assert bt["summary"]["items"] >= 7 and 0 <= bt["summary"]["p_hit3"] <= 1
-    nacc = [i for i in bt["items"] if i["decision"] == "dec-nacc-2026"][0]
+    nacc = next(i for i in bt["items"] if i["decision"] == "dec-nacc-2026")
     assert nacc["rank_vs_rivals"].endswith("/8")
     out = tmp_path / "fitted.yaml"
     proc = run("fit-weights", "-o", str(out))
