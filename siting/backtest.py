@@ -352,11 +352,13 @@ def reciprocal_rank_tail(ns: list[int], observed: float) -> float:
 
 
 def summarise(items: list[Item]) -> Summary:
-    ranked = [it for it in items if it.rank > 0]
+    """Hit rates and MRR over every chosen region; one the scenario excludes counts as a miss
+    (reciprocal rank 0), while the null hypothesis still ranks it uniformly among the rest."""
+    ranked = [it for it in items if it.n_ranked > 0]
     ns = [it.n_ranked for it in ranked]
     hit1 = sum(it.rank == 1 for it in ranked)
-    hit3 = sum(it.rank <= 3 for it in ranked)
-    rr = [1 / it.rank for it in ranked]
+    hit3 = sum(0 < it.rank <= 3 for it in ranked)
+    rr = [1 / it.rank if it.rank > 0 else 0.0 for it in ranked]
     mrr = float(np.mean(rr)) if rr else float("nan")
     exp_mrr = (
         float(np.mean([sum(1 / r for r in range(1, n + 1)) / n for n in ns]))
