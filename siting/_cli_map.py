@@ -36,22 +36,51 @@ def map_command(
         typer.Option("--png", help="Also save a PNG screenshot of the map (needs Chromium)."),
     ] = None,
     level: LevelOpt = None,
+    sensitivity: Annotated[
+        bool,
+        typer.Option(
+            "--sensitivity",
+            help="Add a layer 'P(top 3)': how often each region ranks in the top 3 when the "
+            "weights are sampled around the scenario's (as in `siting sensitivity`).",
+        ),
+    ] = False,
+    samples: Annotated[
+        int,
+        typer.Option("--samples", "-n", min=1, help="Weight samples for --sensitivity."),
+    ] = 10_000,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed for --sensitivity (same seed, same map).")
+    ] = 0,
 ) -> None:
     """Draw the ranking as one self-contained interactive HTML map (works offline).
 
     Choropleth of the score with a legend, a ranked table, and a card per region explaining
-    each criterion's contribution with its source. Default output: maps/<scenario>.html.
+    each criterion's contribution with its source. At --level sigungu: 229 units under the 시도
+    outlines, the top 10 named, inherited province values marked in the cards. Default
+    output: maps/<scenario>.html (maps/<scenario>-sigungu.html at 시군구 level).
 
     Examples: siting map · siting map -s power-first -o maps/power.html --lang en ·
-    siting map --png maps/base.png
+    siting map --png maps/base.png · siting map --level sigungu ·
+    siting map --sensitivity --samples 20000 --seed 7
     """
-    from siting.maps import build_map, render_png, write_map
+    from siting.maps import build_map, render_png, robustness_layer, write_map
     from siting.score import score
 
     ds, sc = _load(scenario, level)
     result = score(ds, sc)
-    page = build_map([result], lang=lang.value, tiles=None if tiles == "none" else tiles)
-    out = output or _default_output(sc.name or Path(scenario).stem)
+    extra = []
+    if sensitivity:
+        extra.append(robustness_layer(result, samples, seed, lang=lang.value))
+    page = build_map(
+        [result],
+        lang=lang.value,
+        tiles=None if tiles == "none" else tiles,
+        extra_layers=extra,
+    )
+    name = sc.name or Path(scenario).stem
+    if ds.level == "sigungu":
+        name += "-sigungu"
+    out = output or _default_output(name)
     write_map(out, page)
     typer.echo(f"wrote {out} ({len(page.encode('utf-8')) / 1e6:.2f} MB)", err=True)
     if png is not None:

@@ -7,8 +7,17 @@ awesome-markers) are dropped, and the legend, ranked table and explanation cards
 HTML written here with every string escaped. The page's own script only toggles that HTML,
 builds tooltips and labels with ``textContent`` and draws the layers from a JSON block.
 
-Several results become exclusive (radio) choropleth layers for scenario comparison;
-``extra_layers`` (:class:`MetricLayer`) add per-region metrics with their own legends.
+Several results become exclusive (radio) choropleth layers for scenario comparison
+(:func:`write_comparison_map` adds a rank-change layer); ``extra_layers``
+(:class:`MetricLayer`) add per-region metrics with their own legends (e.g.
+:func:`robustness_layer`, P(top 3) under sampled weights).
+
+Both levels work: 17 시도, or 229 시군구 (``ds.level == "sigungu"``) drawn from
+``data/sigungu/units.geojson`` with the 시도 outlines on top, labels for the top 10 only
+(placed around each other with leader lines) and cards that mark the values a unit inherits
+from its province. To keep the 시군구 page small, polygon coordinates are delta-encoded
+integers (1e-4°) and card rows shared by several cards (inherited values) are written once as
+``<template>`` elements that the script clones when a card opens.
 The output is deterministic: the same inputs give byte-identical HTML.
 """
 
@@ -16,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import html
+import itertools
 import json
 import math
 import re
@@ -29,16 +39,23 @@ from typing import TYPE_CHECKING, Any
 from siting._errors import SitingError
 
 if TYPE_CHECKING:
+    from siting.compare import Comparison
     from siting.dataset import Dataset
     from siting.result import Result
 
 __all__ = [
     "ATTRIBUTION",
     "FACILITY_KINDS",
+    "FACILITY_LAYERS",
     "MetricLayer",
     "build_map",
     "find_chromium",
+    "load_boundaries",
+    "load_outlines",
+    "rank_change_layers",
     "render_png",
+    "robustness_layer",
+    "write_comparison_map",
     "write_map",
 ]
 
@@ -102,15 +119,31 @@ FACILITY_KINDS: dict[str, tuple[str, int, str, str, bool, bool]] = {
     "research_complex": ("#bf812d", 5, "연구단지", "Research complexes", False, False),
     "research_institute": ("#8c6d31", 4, "연구기관", "Research institutes", False, False),
     "university": ("#636363", 4, "대학", "Universities", False, False),
+    # large thermal plants: one map layer (FACILITY_LAYERS), a colour per fuel
+    "coal_plant": ("#5c3b1e", 5, "석탄화력", "Coal", False, False),
+    "lng_plant": ("#e08214", 5, "LNG 복합화력", "LNG", False, False),
+    "oil_plant": ("#4d4d4d", 5, "유류화력", "Oil", False, False),
+    "pumped_storage": ("#2171b5", 5, "양수발전소", "Pumped-storage plants", True, False),
+    # the point distances to Seoul are measured from: hidden at start, small and grey
+    "reference_point": ("#8c8c8c", 3, "거리 기준점", "Distance reference point", False, False),
 }
+# kinds drawn together as one layer: layer key -> (Korean label, English label, kinds)
+FACILITY_LAYERS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "thermal_plant": (
+        "대형 화력발전소",
+        "Large thermal plants",
+        ("coal_plant", "lng_plant", "oil_plant"),
+    ),
+}
+_LAYER_OF_KIND = {k: key for key, (_, _, kinds) in FACILITY_LAYERS.items() for k in kinds}
 _OTHER_FACILITY = ("#525252", 4)
 # small islands named on the map (they are specks at national zoom): (ko, en), lat, lon
 # label offsets in pixels (dx, dy) where neighbouring small regions would collide
 _LABEL_NUDGE = {"36": (-16, -6), "30": (12, 8)}
 # (a dot is drawn too where the island is smaller than a pixel): (ko, en), lat, lon, region, dot
 _ISLANDS = (
-    (("울릉도", "Ulleungdo"), 37.56, 130.865, "47", False),
-    (("독도", "Dokdo"), 37.2417, 131.8647, "47", True),
+    (("울릉도", "Ulleungdo"), 37.56, 130.865, ("47", "47940"), False),
+    (("독도", "Dokdo"), 37.2417, 131.8647, ("47", "47940"), True),
 )
 
 _METHOD_NAMES = {
@@ -122,7 +155,7 @@ _POLICY = {
     "en": {"worst": "worst observed", "median": "median", "zero": "zero"},
 }
 
-T: dict[str, dict[str, str]] = {
+T: dict[str, dict[str, Any]] = {
     "ko": {
         "title": "AI 데이터센터 입지 평가 — 시도별 종합점수",
         "scenario": "시나리오",
@@ -182,6 +215,52 @@ T: dict[str, dict[str, str]] = {
         "n_data": "자료 수",
         "location": "위치",
         "of_weight": "가중치의 {p} %에 실제 자료",
+        "title_sigungu": "AI 데이터센터 입지 평가 — 시군구별 종합점수",
+        "n_regions": "{level} {n}곳",
+        "title_compare": "AI 데이터센터 입지 평가 — 시나리오 비교",
+        "title_compare_sigungu": "AI 데이터센터 입지 평가 — 시군구 시나리오 비교",
+        "region_sigungu": "시군구",
+        "hint_sigungu": "지도에서 시군구를 누르거나 순위표의 행을 누르면 설명이 표시됩니다. "
+        "지도에는 상위 10곳만 이름을 적었고, 다른 시군구는 마우스를 올리면 이름이 보입니다.",
+        "legend_top": "상위 {n}곳 (숫자 = 순위), 다른 곳은 마우스를 올리면 표시",
+        "legend_top_metric": "이름 표시: 값이 두드러진 {n}곳",
+        "legend_sido": "시도 경계",
+        "inherited": "↑ {p} 값",
+        "inherited_title": "시군구 자료가 없어 {p}의 값을 그대로 씀 (province value)",
+        "inherited_note": "= 시군구 자료가 없어 {p}의 값을 그대로 쓴 기준 ({n}/{m}개)",
+        "own_data": "시군구 자료",
+        "from_sido": "↑ 시도 값",
+        "n_units": "{n}곳",
+        "by_scenario": "시나리오별 순위",
+        "rank_change_name": "순위 변화: {a} → {b}",
+        "rank_change_short": "순위 변화",
+        "rank_change_desc": "순위 변화 = {a} 순위 − {b} 순위. + (파랑) = {b}에서 순위가 오름, "
+        "− (빨강) = 내려감, 0 = 같음.",
+        "rank_change_ends": ("▼ 하락", "상승 ▲"),
+        "rank_change_excl": "한쪽 시나리오에서 제외 — 비교 불가 (빗금)",
+        "excluded_in": "{s}에서 제외",
+        "rank_pair": "{a} {ra} → {b} {rb}",
+        "agreement": "두 순위의 일치도 ({n}곳 공통)",
+        "top_k": "상위 {k} 일치",
+        "same_top": "1위 같음",
+        "yes": "예",
+        "no": "아니오",
+        "movers": "순위가 가장 많이 바뀐 곳",
+        "drivers": "바뀐 점수",
+        "only_in": "{s}에서만 순위에 듦",
+        "compare_hint": "왼쪽 아래 '지도 레이어'에서 시나리오별 점수와 순위 변화를 바꿔 볼 수 "
+        "있습니다. 지역을 누르면 비교 시나리오의 설명 카드가 열립니다.",
+        "p_top_name": "상위 3위 확률 P(top 3)",
+        "p_top_short": "P(top 3)",
+        "p_top_desc": "가중치를 {n}번 무작위로 뽑아 다시 순위를 매겼을 때 상위 3위 안에 든 "
+        "비율 ({dist}, 시드 {seed}; 같은 시드는 같은 결과)",
+        "p_top_dirichlet": "디리클레 분포, 시나리오 가중치 중심, 집중도 {c}",
+        "p_top_uniform": "가중치 전 범위에서 균등",
+        "p_top_tip": "1위 확률 {p1} · 순위 중앙값 {med} (90 % 구간 {lo}–{hi}위)",
+        "p_top_missing": "제외 지역 (순위 없음)",
+        "robust_title": "순위의 견고성",
+        "robust_hint": "시나리오의 가중치를 조금씩 바꿔도 상위 3위 안에 남는 지역일수록 짙게 "
+        "표시됩니다. 제외 조건과 가감점은 그대로 둡니다.",
     },
     "en": {
         "title": "AI data-centre siting — score by province",
@@ -242,6 +321,52 @@ T: dict[str, dict[str, str]] = {
         "n_data": "data",
         "location": "Location",
         "of_weight": "{p} % of the weight rests on real data",
+        "title_sigungu": "AI data-centre siting — score by municipality (시군구)",
+        "n_regions": "{n} regions",
+        "title_compare": "AI data-centre siting — scenario comparison",
+        "title_compare_sigungu": "AI data-centre siting — scenario comparison by municipality",
+        "region_sigungu": "Municipality",
+        "hint_sigungu": "Click a unit on the map or a row of the table for its explanation. "
+        "Only the top 10 are named on the map; hover over the others for their names.",
+        "legend_top": "Top {n} (number = rank); hover for other names",
+        "legend_top_metric": "Named: the {n} most notable",
+        "legend_sido": "Province (시도) borders",
+        "inherited": "↑ province value ({p})",
+        "inherited_title": "no 시군구 value: the value of {p} is used",
+        "inherited_note": "= no 시군구 value, the value of {p} is used ({n} of {m} criteria)",
+        "own_data": "Own data",
+        "from_sido": "↑ province",
+        "n_units": "{n}",
+        "by_scenario": "Rank by scenario",
+        "rank_change_name": "Rank change: {a} → {b}",
+        "rank_change_short": "Rank change",
+        "rank_change_desc": "Rank change = rank under {a} − rank under {b}. + (blue) = moved up "
+        "under {b}, − (red) = moved down, 0 = same rank.",
+        "rank_change_ends": ("▼ down", "up ▲"),
+        "rank_change_excl": "Excluded in one scenario — no comparison (hatched)",
+        "excluded_in": "excluded under {s}",
+        "rank_pair": "{a} {ra} → {b} {rb}",
+        "agreement": "Agreement of the two rankings ({n} regions in common)",
+        "top_k": "Top-{k} overlap",
+        "same_top": "Same first place",
+        "yes": "yes",
+        "no": "no",
+        "movers": "Biggest movers",
+        "drivers": "points changed",
+        "only_in": "Ranked only under {s}",
+        "compare_hint": "Switch between the scenarios' scores and the rank change under 'Map "
+        "layers'. Click a region for its card under the compared scenario.",
+        "p_top_name": "P(top 3)",
+        "p_top_short": "P(top 3)",
+        "p_top_desc": "Share of {n} random weight draws in which the region ranks in the top 3 "
+        "({dist}, seed {seed}; the same seed gives the same map)",
+        "p_top_dirichlet": "Dirichlet around the scenario's weights, concentration {c}",
+        "p_top_uniform": "uniform over all weights",
+        "p_top_tip": "P(first) {p1} · median rank {med} (90 %: {lo}–{hi})",
+        "p_top_missing": "Excluded (no rank)",
+        "robust_title": "Robustness of the ranking",
+        "robust_hint": "The darker a region, the more often it stays in the top 3 when the "
+        "scenario's weights are perturbed. Exclusions and bonuses/penalties stay fixed.",
     },
 }
 
@@ -250,9 +375,10 @@ T: dict[str, dict[str, str]] = {
 class MetricLayer:
     """A per-region metric drawn as its own exclusive choropleth layer with its own legend.
 
-    ``values`` maps region codes to numbers (``None`` or NaN = no value, drawn grey).
-    ``diverging`` centres a red-blue ramp on ``center`` (e.g. a rank change);
-    ``percent`` shows values in 0..1 as percentages (e.g. P(top 3)).
+    ``values`` maps region codes to numbers (``None`` or NaN = no value, drawn grey, or
+    hatched with ``missing_pattern="excluded"``). ``diverging`` centres a red-blue ramp on
+    ``center`` (values above it blue, below red; e.g. a rank change); ``percent`` shows values
+    in 0..1 as percentages (e.g. P(top 3)). ``labels`` adds a line to a region's tooltip.
     """
 
     name: str
@@ -267,13 +393,24 @@ class MetricLayer:
     signed: bool = False
     higher_is_better: bool = True
     labels: Mapping[str, str] = field(default_factory=dict)
+    missing_pattern: str = "missing"  # "excluded": hatched like excluded regions
+    missing_label: str = ""  # legend text for regions without a value
+    ends: tuple[str, str] = ("", "")  # captions under the two ends of the colour ramp
+    short: str = ""  # column header in the table (default: name)
+    notes: tuple[str, ...] = ()  # paragraphs of the side panel while the layer is shown
 
     def format(self, v: float | None) -> str:
         if v is None or (isinstance(v, float) and math.isnan(v)):
             return "—"
         x = 100 * v if self.percent else v
         sign = "+" if self.signed and x > 0 else ""
+        if self.percent and 0 < abs(x) < 0.5 * 10**-self.decimals:
+            return f"<{10**-self.decimals:g} %"
         text = f"{sign}{x:,.{self.decimals}f}"
+        if self.signed and text.startswith("-"):
+            text = "\u2212" + text[1:]  # a real minus sign
+        if self.signed and text.lstrip("+\u2212").strip("0.,") == "":
+            text = text.lstrip("+\u2212")  # no sign on zero
         return text + (" %" if self.percent else (f" {self.unit}" if self.unit else ""))
 
 
@@ -412,12 +549,23 @@ def _deterministic_ids(page: str, known: Iterable[str] = ()) -> str:
 
 
 def load_boundaries(ds: Dataset | None = None) -> dict[str, Any]:
-    """The 시도 polygons as a GeoJSON FeatureCollection (properties include ``code``).
+    """The polygons of the regions of ``ds`` as a GeoJSON FeatureCollection (``code`` property).
 
-    Uses the layer of :func:`siting.boundaries.load_map_layer` (its GeoJSON file is read
-    directly, which keeps geopandas out of ``siting map``); when that layer is not built,
-    reads ``boundaries/sido.geojson`` from the data folder of ``ds``.
+    At 시군구 level (``ds.level == "sigungu"``): ``sigungu/units.geojson`` of the data folder
+    (229 units, 일반구 merged; built by ``scripts/build_sigungu.py``).
+
+    At 시도 level: the layer of :func:`siting.boundaries.load_map_layer` (its GeoJSON file is
+    read directly, which keeps geopandas out of ``siting map``); when that layer is not built,
+    ``boundaries/sido.geojson`` from the data folder of ``ds``.
     """
+    if ds is not None and getattr(ds, "level", "sido") == "sigungu":
+        p = Path(ds.root) / "sigungu" / "units.geojson"
+        if p.is_file():
+            return json.loads(p.read_text(encoding="utf-8"))
+        raise SitingError(
+            f"no 시군구 boundary layer found ({p})",
+            fix="build it with `python scripts/build_sigungu.py` (data/sigungu/units.geojson)",
+        )
     problem = ""
     try:
         from siting import boundaries
@@ -443,6 +591,21 @@ def load_boundaries(ds: Dataset | None = None) -> dict[str, Any]:
     )
 
 
+def load_outlines(ds: Dataset | None) -> dict[str, Any] | None:
+    """The 시도 polygons drawn as thin outlines over a 시군구 map (None at 시도 level, or
+    when no 시도 layer exists): ``boundaries/sido.geojson`` of the data folder, else the
+    bundled layer."""
+    if ds is None or getattr(ds, "level", "sido") != "sigungu":
+        return None
+    p = Path(ds.root) / "boundaries" / "sido.geojson"
+    if p.is_file():
+        return json.loads(p.read_text(encoding="utf-8"))
+    try:
+        return load_boundaries(None)
+    except SitingError:
+        return None
+
+
 def _to_feature_collection(layer: Any) -> dict[str, Any]:
     if isinstance(layer, dict):
         return layer
@@ -456,23 +619,100 @@ def _to_feature_collection(layer: Any) -> dict[str, Any]:
     raise SitingError(f"cannot use a boundary layer of type {type(layer).__name__}")
 
 
-def _round_coords(obj: Any, nd: int) -> Any:
-    if isinstance(obj, float):
-        return round(obj, nd)
-    if isinstance(obj, list | tuple):
-        return [_round_coords(x, nd) for x in obj]
-    return obj
+# Coordinates travel to the page as integers in units of 1e-4 degree (~10 m, the precision
+# of the boundary layers), each ring as [x0, y0, dx1, dy1, ...]: a third of the size of
+# GeoJSON text. The page's script decodes them (siting-map.js, decodeRing).
+_SCALE = 10_000
+
+
+def _ints(ring: Sequence[Sequence[float]]) -> list[tuple[int, int]]:
+    return [(round(float(x) * _SCALE), round(float(y) * _SCALE)) for x, y, *_ in ring]
+
+
+def _delta(points: Sequence[tuple[int, int]]) -> list[int]:
+    out: list[int] = []
+    px = py = 0
+    for x, y in points:
+        out += (x - px, y - py)
+        px, py = x, y
+    return out
+
+
+def _encode_geometry(geom: Mapping[str, Any]) -> dict[str, Any]:
+    """A Polygon/MultiPolygon as {type, enc: [[ring, ...] per polygon]} with delta rings."""
+    polys = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
+    enc = []
+    for poly in polys:
+        rings = []
+        for ring in poly:
+            pts = _ints(ring)
+            dedup = [p for k, p in enumerate(pts) if k == 0 or p != pts[k - 1]]
+            if len(dedup) >= 4:
+                rings.append(_delta(dedup))
+        if rings:
+            enc.append(rings)
+    return {"type": geom["type"], "enc": enc}
+
+
+def _outline_lines(fc: Mapping[str, Any]) -> dict[str, list[list[int]]]:
+    """The 시도 outlines as delta-encoded polylines, each edge once: ``borders`` (shared by
+    two 시도) and ``coast`` (edges of one 시도 only: coast and the country's edge)."""
+    from collections import Counter, defaultdict
+
+    count: Counter[tuple[tuple[int, int], tuple[int, int]]] = Counter()
+    for f in fc.get("features", []):
+        g = f.get("geometry")
+        if not g or g.get("type") not in ("Polygon", "MultiPolygon"):
+            continue
+        polys = [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
+        for poly in polys:
+            for ring in poly:
+                pts = _ints(ring)
+                for a, b in itertools.pairwise(pts):
+                    if a != b:
+                        count[(a, b) if a < b else (b, a)] += 1
+    out: dict[str, list[list[int]]] = {}
+    for name, keep in (("borders", lambda n: n >= 2), ("coast", lambda n: n == 1)):
+        adj: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+        for (a, b), n in count.items():
+            if keep(n):
+                adj[a].append(b)
+                adj[b].append(a)
+        for v in adj.values():
+            v.sort()
+        seen: set[tuple[tuple[int, int], tuple[int, int]]] = set()
+
+        def walk(a: tuple[int, int], b: tuple[int, int], seen=seen, adj=adj) -> list:
+            line = [a]
+            while True:
+                seen.add((a, b) if a < b else (b, a))
+                line.append(b)
+                if len(adj[b]) != 2:
+                    return line
+                nxt = [c for c in adj[b] if ((b, c) if b < c else (c, b)) not in seen]
+                if not nxt:
+                    return line
+                a, b = b, nxt[0]
+
+        lines = []
+        nodes = sorted(adj)
+        for start in [p for p in nodes if len(adj[p]) != 2] + nodes:
+            for nb in adj[start]:
+                if ((start, nb) if start < nb else (nb, start)) not in seen:
+                    lines.append(_delta(walk(start, nb)))
+        out[name] = lines
+    return out
 
 
 @dataclass
 class _Shapes:
-    geojson: dict[str, Any]  # FeatureCollection with id = region code
+    geojson: dict[str, Any]  # FeatureCollection, id = region code, geometry {type, enc}
     label: dict[str, tuple[float, float]]  # code -> (lat, lon)
     focus: dict[str, list[list[float]]]  # code -> [[s, w], [n, e]]
     bounds: list[list[float]]
 
 
-def _prepare_shapes(fc: Mapping[str, Any], codes: Sequence[str], digits: int = 4) -> _Shapes:
+def _prepare_shapes(fc: Mapping[str, Any], codes: Sequence[str]) -> _Shapes:
     """Keep the regions in ``codes`` (joined on the region code), compute label points (pole of
     inaccessibility of the largest part) and focus bounds (parts >= 10 % of the largest)."""
     import shapely
@@ -489,7 +729,8 @@ def _prepare_shapes(fc: Mapping[str, Any], codes: Sequence[str], digits: int = 4
     if missing:
         raise SitingError(
             f"the boundary layer has no polygon for region(s) {', '.join(missing)}",
-            fix="the boundary layer must carry the 시도 codes of regions.csv in 'code'",
+            fix="the boundary layer must carry the region codes in 'code' (시도: regions.csv; "
+            "시군구: sigungu/units.csv)",
         )
     feats, label, focus = [], {}, {}
     allb = [math.inf, math.inf, -math.inf, -math.inf]
@@ -515,10 +756,7 @@ def _prepare_shapes(fc: Mapping[str, Any], codes: Sequence[str], digits: int = 4
                 "type": "Feature",
                 "id": code,
                 "properties": {"code": code},
-                "geometry": {
-                    "type": by_code[code]["type"],
-                    "coordinates": _round_coords(by_code[code]["coordinates"], digits),
-                },
+                "geometry": _encode_geometry(by_code[code]),
             }
         )
     bounds = [[round(allb[1], 4), round(allb[0], 4)], [round(allb[3], 4), round(allb[2], 4)]]
@@ -540,6 +778,8 @@ class _Layer:
     legend_html: str
     table_html: str
     group: Any = None  # folium FeatureGroup
+    order: list[str] = field(default_factory=list)  # labelled regions, most important first
+    badge: dict[str, str] = field(default_factory=dict)  # code -> rank shown on its label
 
 
 def _method_name(method: str, lang: str) -> str:
@@ -561,7 +801,11 @@ def _score_domain(result: Result) -> tuple[float, float, bool]:
     return lo, (hi if hi > lo else lo + 1.0), False
 
 
-def _result_layer(result: Result, key: str, index: int, lang: str) -> _Layer:
+def _result_layer(
+    result: Result, key: str, index: int, lang: str, top: int | None = None
+) -> _Layer:
+    """The choropleth of one result. ``top``: label only the ``top`` best-ranked regions
+    (with their rank as a badge); None labels every region."""
     import numpy as np
 
     t = T[lang]
@@ -595,8 +839,14 @@ def _result_layer(result: Result, key: str, index: int, lang: str) -> _Layer:
                 tip.append(f"{a.points:+g} · {a.reason.split(' (')[0]}")
         tips[code] = tip
         labels[code] = _score_text(s) + ("*" if imputed else "")
-    legend = _result_legend(result, lang, lo, hi, fixed)
+    legend = _result_legend(result, lang, lo, hi, fixed, top)
     table = _result_table(result, key, lang, n_ranked, styles)
+    order: list[str] = []
+    badge: dict[str, str] = {}
+    if top is not None:
+        order = [result.regions[i] for i in result.order() if result.rank[i] > 0][:top]
+        badge = {c: str(int(result.rank[result.index(c)])) for c in order}
+        labels = {c: labels[c] for c in order}
     return _Layer(
         key,
         result.scenario.name or "scenario",
@@ -607,10 +857,14 @@ def _result_layer(result: Result, key: str, index: int, lang: str) -> _Layer:
         labels,
         legend,
         table,
+        order=order,
+        badge=badge,
     )
 
 
-def _result_legend(result: Result, lang: str, lo: float, hi: float, fixed: bool) -> str:
+def _result_legend(
+    result: Result, lang: str, lo: float, hi: float, fixed: bool, top: int | None = None
+) -> str:
     t = T[lang]
     if fixed:
         title = t["legend_scale"] if result.higher_is_better else t["legend_scale_low"]
@@ -641,6 +895,16 @@ def _result_legend(result: Result, lang: str, lo: float, hi: float, fixed: bool)
         swatches.append(("st-sw st-sw-excluded", t["legend_excluded"]))
     for cls, text in swatches:
         out.append(f'<div class="st-legend-row"><span class="{cls}"></span>{_e(text)}</div>')
+    if top is not None:
+        out.append(
+            f'<div class="st-legend-row"><span class="st-legend-badge">1</span>'
+            f"{_e(t['legend_top'].format(n=top))}</div>"
+        )
+    if result.dataset.level == "sigungu":
+        out.append(
+            f'<div class="st-legend-row"><span class="st-sw st-sw-sido"></span>'
+            f"{_e(t['legend_sido'])}</div>"
+        )
     return "".join(out)
 
 
@@ -648,8 +912,19 @@ def _gradient_html(
     stops: Sequence[str], ticks: Sequence[float], lo: float, hi: float, fmt: Any = None
 ) -> str:
     fmt = fmt or (lambda v: _num(round(v, 1), 1))
+
+    def cls(v: float) -> str:
+        # a label at either end is aligned inwards so it never sticks out of the legend
+        if len(fmt(v)) <= 3:
+            return "st-tick"
+        if abs(v - lo) < 1e-9 * max(1.0, abs(hi - lo)):
+            return "st-tick st-tick-first"
+        if abs(v - hi) < 1e-9 * max(1.0, abs(hi - lo)):
+            return "st-tick st-tick-last"
+        return "st-tick"
+
     tick_html = "".join(
-        f'<span class="st-tick" style="left:{100 * (v - lo) / (hi - lo):.2f}%">{_e(fmt(v))}</span>'
+        f'<span class="{cls(v)}" style="left:{100 * (v - lo) / (hi - lo):.2f}%">{_e(fmt(v))}</span>'
         for v in ticks
     )
     return (
@@ -676,13 +951,15 @@ def _result_table(
         rows.append(
             f'<tr data-region="{_e(code)}" tabindex="0" class="{"st-excl" if excluded else ""}">'
             f'<td class="st-num">{_e(result.rank_label(i))}</td>'
-            f'<td><span class="{sw_cls}"{sw_style}></span>'
+            f'<td title="{_e(result.dataset.region_name(code, lang))}">'
+            f'<span class="{sw_cls}"{sw_style}></span>'
             f"{_e(result.dataset.region_name(code, lang))}</td>"
             f'<td class="st-num">{_e(score)}</td>'
             f'<td class="st-num">{100 * float(cov[i]):.0f}%{mark}</td></tr>'
         )
     head = (
-        f'<thead><tr><th class="st-num">{_e(t["rank"])}</th><th>{_e(t["region"])}</th>'
+        f'<thead><tr><th class="st-num">{_e(t["rank"])}</th>'
+        f"<th>{_e(_region_word(result.dataset, lang))}</th>"
         f'<th class="st-num">{_e(t["score"])}</th><th class="st-num">{_e(t["coverage"])}</th>'
         "</tr></thead>"
     )
@@ -690,8 +967,16 @@ def _result_table(
 
 
 def _metric_layer(
-    m: MetricLayer, key: str, codes: Sequence[str], ds: Dataset, lang: str, result_index: int
+    m: MetricLayer,
+    key: str,
+    codes: Sequence[str],
+    ds: Dataset,
+    lang: str,
+    result_index: int,
+    top: int | None = None,
 ) -> _Layer:
+    """A metric as a choropleth. ``top``: label only the ``top`` most notable regions (the
+    highest values, or the farthest from the centre of a diverging metric)."""
     t = T[lang]
     vals: dict[str, float | None] = {}
     for c in codes:
@@ -712,54 +997,138 @@ def _metric_layer(
     stops = DIVERGING if m.diverging else SEQUENTIAL
     if not m.higher_is_better:
         stops = tuple(reversed(stops))
+    missing_text = m.missing_label or t["legend_no_value"]
     styles, tips, labels = {}, {}, {}
     for c in codes:
         name = ds.region_name(c, lang)
         v = vals[c]
+        extra = [m.labels[c]] if c in m.labels else []
         if v is None:
-            styles[c] = {"color": NO_DATA_FILL, "pattern": "missing"}
-            tips[c] = [name, f"{m.name}: {t['legend_no_value']}"]
+            styles[c] = {"color": NO_DATA_FILL, "pattern": m.missing_pattern}
+            tips[c] = [name, f"{m.name}: {t['legend_no_value']}", *extra]
             labels[c] = "—"
         else:
-            styles[c] = {"color": ramp_color(stops, (v - lo) / (hi - lo)), "pattern": None}
-            extra = [m.labels[c]] if c in m.labels else []
+            frac = (min(max(v, lo), hi) - lo) / (hi - lo)
+            styles[c] = {"color": ramp_color(stops, frac), "pattern": None}
             tips[c] = [name, f"{m.name}: {m.format(v)}", *extra]
             labels[c] = m.format(v)
-    ticks = [lo + (hi - lo) * k / 4 for k in range(5)]
+    if m.percent and m.domain is None and not m.diverging:
+        ticks = [lo + (hi - lo) * k / 4 for k in range(5)]
+    elif m.diverging and all(float(v).is_integer() for v in present):
+        half = (hi - lo) / 2
+        step = max(1, math.ceil(half / 2))
+        ticks = sorted({m.center + k * step for k in range(-2, 3) if abs(k * step) <= half})
+    else:
+        ticks = [lo + (hi - lo) * k / 4 for k in range(5)]
     legend = [f'<div class="st-legend-title">{_e(m.name)}</div>']
     legend.append(_gradient_html(stops, ticks, lo, hi, fmt=m.format))
+    if any(m.ends):
+        legend.append(
+            f'<div class="st-legend-ends"><span>{_e(m.ends[0])}</span>'
+            f"<span>{_e(m.ends[1])}</span></div>"
+        )
     if m.description:
         legend.append(f'<div class="st-legend-method">{_e(m.description)}</div>')
     if any(v is None for v in vals.values()):
+        cls = "st-sw-excluded" if m.missing_pattern == "excluded" else "st-sw-missing"
         legend.append(
-            f'<div class="st-legend-row"><span class="st-sw st-sw-missing"></span>'
-            f"{_e(t['legend_no_value'])}</div>"
+            f'<div class="st-legend-row"><span class="st-sw {cls}"></span>{_e(missing_text)}</div>'
         )
-    order = sorted(
-        codes,
-        key=lambda c: (vals[c] is None, -(vals[c] or 0) if m.higher_is_better else vals[c] or 0, c),
-    )
-    rows = [
-        f'<tr data-region="{_e(c)}" tabindex="0"><td class="st-num">{k + 1}</td>'
-        f'<td><span class="st-sw" style="background:{styles[c]["color"]}"></span>'
-        f'{_e(ds.region_name(c, lang))}</td><td class="st-num" colspan="2">'
-        f"{_e(m.format(vals[c]))}</td></tr>"
-        for k, c in enumerate(order)
-    ]
+    if top is not None:
+        legend.append(
+            f'<div class="st-legend-row"><span class="st-legend-badge st-legend-badge-plain">'
+            f"</span>{_e(t['legend_top_metric'].format(n=top))}</div>"
+        )
+    if ds.level == "sigungu":
+        legend.append(
+            f'<div class="st-legend-row"><span class="st-sw st-sw-sido"></span>'
+            f"{_e(t['legend_sido'])}</div>"
+        )
+
+    def sort_key(c: str) -> tuple[bool, float, str]:
+        v = vals[c]
+        if v is None:
+            return (True, 0.0, c)
+        return (False, -v if m.higher_is_better else v, c)
+
+    order = sorted(codes, key=sort_key)
+    rows = []
+    for k, c in enumerate(order):
+        none = vals[c] is None
+        rows.append(
+            f'<tr data-region="{_e(c)}" tabindex="0"{_EXCL_ROW if none else ""}>'
+            f'<td class="st-num">{"-" if none else k + 1}</td>'
+            f'<td title="{_e(ds.region_name(c, lang))}">'
+            f'<span class="st-sw{_missing_sw(m) if none else ""}"'
+            f"{'' if none else _bg(styles[c]['color'])}></span>"
+            f'{_e(ds.region_name(c, lang))}</td><td class="st-num" colspan="2">'
+            f"{_e(m.format(vals[c]))}</td></tr>"
+        )
     table = (
         f'<table class="st-rank" data-layer="{key}"><thead><tr><th class="st-num">#</th>'
-        f'<th>{_e(t["region"])}</th><th class="st-num" colspan="2">{_e(m.name)}</th></tr>'
-        f"</thead><tbody>{''.join(rows)}</tbody></table>"
+        f'<th>{_e(_region_word(ds, lang))}</th><th class="st-num" colspan="2">'
+        f"{_e(m.short or m.name)}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
-    return _Layer(key, m.name, "metric", result_index, styles, tips, labels, "".join(legend), table)
+    chosen: list[str] = []
+    if top is not None:
+        if m.diverging:
+            notable = sorted(
+                (c for c in codes if vals[c] is not None and vals[c] != m.center),
+                key=lambda c: (-abs(vals[c] - m.center), c),  # type: ignore[operator]
+            )
+        else:
+            floor = lo + 0.005 * (hi - lo)  # not the regions at the bottom of the scale
+            notable = [c for c in order if vals[c] is not None and (vals[c] or 0) > floor]
+        chosen = notable[:top]
+        labels = {c: labels[c] for c in chosen}
+    return _Layer(
+        key,
+        m.name,
+        "metric",
+        result_index,
+        styles,
+        tips,
+        labels,
+        "".join(legend),
+        table,
+        order=chosen,
+    )
+
+
+_EXCL_ROW = ' class="st-excl"'
+
+
+def _bg(color: str) -> str:
+    return f' style="background:{color}"'
+
+
+def _missing_sw(m: MetricLayer) -> str:
+    return " st-sw-excluded" if m.missing_pattern == "excluded" else " st-sw-missing"
+
+
+def _region_word(ds: Dataset, lang: str) -> str:
+    t = T[lang]
+    return t["region_sigungu"] if getattr(ds, "level", "sido") == "sigungu" else t["region"]
 
 
 # ============================================================================ cards
 
 
-def _card(result: Result, key: str, code: str, lang: str) -> str:
-    """The explanation card of one region under one result (static, escaped HTML)."""
+_Row = tuple[str, str]  # a card's criterion row: (li class, inner HTML)
+
+
+def _card(
+    result: Result,
+    key: str,
+    code: str,
+    lang: str,
+    peers: Sequence[tuple[str, str, bool]] = (),
+) -> list[str | _Row]:
+    """The explanation card of one region under one result (static, escaped HTML), as
+    segments: strings, and criterion rows that :func:`_assemble_cards` may share between
+    cards. ``peers``: (scenario, rank and score, is this card's scenario) for a comparison."""
     t = T[lang]
+    ds = result.dataset
     ex = result.explain(code)
     name = ex["name_ko"] if lang == "ko" else ex["name_en"]
     other = ex["name_en"] if lang == "ko" else ex["name_ko"]
@@ -779,7 +1148,7 @@ def _card(result: Result, key: str, code: str, lang: str) -> str:
         f'<div class="st-kpi-v">{_e(v)}</div></div>'
         for k, v in kpis
     )
-    parts = [
+    parts: list[str | _Row] = [
         f'<article class="st-card" data-layer="{key}" data-region="{_e(code)}" hidden>',
         '<header class="st-card-head">',
         f'<div><h2>{_e(name)}</h2><div class="st-sub">{_e(other)} · {_e(code)} · '
@@ -788,6 +1157,16 @@ def _card(result: Result, key: str, code: str, lang: str) -> str:
         f'title="{_e(t["close"])}">×</button></header>',
         f'<div class="st-kpis{" st-kpis-excl" if excluded else ""}">{kpi_html}</div>',
     ]
+    if peers:
+        cells = "".join(
+            f'<tr class="{"st-peer-self" if own else ""}"><td>{_e(sc)}</td>'
+            f'<td class="st-num">{_e(txt)}</td></tr>'
+            for sc, txt, own in peers
+        )
+        parts.append(
+            f'<section class="st-peers"><h3>{_e(t["by_scenario"])}</h3>'
+            f'<table class="st-weights">{cells}</table></section>'
+        )
     reasons = ex["reasons"]
     if reasons:
         cls = "st-reasons st-reasons-excl" if excluded else "st-reasons"
@@ -801,90 +1180,172 @@ def _card(result: Result, key: str, code: str, lang: str) -> str:
         if result.additive
         else t["bar_note_nonadd"].format(method=_method_name(result.method, lang))
     )
-    parts.append(f'<p class="st-note">{_e(note)}</p><ol class="st-crit">')
+    parts.append(f'<p class="st-note">{_e(note)}</p>')
+    n_inh = sum(1 for c in ex["criteria"] if c.get("inherited_from"))
+    if n_inh:
+        prov = next(c["inherited_from"] for c in ex["criteria"] if c.get("inherited_from"))
+        if lang == "en":
+            prov = _province_en(ds, code) or prov
+        parts.append(
+            f'<p class="st-note st-inh-note"><span class="st-inh">↑</span> '
+            f"{_e(t['inherited_note'].format(p=prov, n=n_inh, m=len(ex['criteria'])))}</p>"
+        )
+    parts.append('<ol class="st-crit">')
     wmax = max((c["weight_pct"] for c in ex["criteria"]), default=1.0) or 1.0
     for c in ex["criteria"]:
-        cname = c["name_ko"] if lang == "ko" else c["name_en"]
-        contrib = c["contribution"]
-        v = c["transformed"]
-        track = 100 * c["weight_pct"] / wmax
-        fill = 0.0 if v is None else 100 * max(0.0, min(1.0, v))
-        pts = "—" if contrib is None else f"{contrib:.1f}"
-        imputed = c["imputed"]
-        li_cls = "st-crit-imp" if imputed else ""
-        parts.append(
-            f'<li class="{li_cls}"><div class="st-crit-row"><span class="st-crit-name">'
-            f"{_e(cname)}</span>"
-            f'<span class="st-crit-pts">{_e(pts)} / {c["weight_pct"]:.1f}</span></div>'
-            f'<div class="st-bar" style="width:{track:.1f}%"><span style="width:{fill:.1f}%">'
-            "</span></div>"
-        )
-        unit = c["unit"] or ""
-        if c["raw"] is None:
-            policy = _POLICY[lang].get(c["missing_policy"], c["missing_policy"])
-            vtxt = "—" if v is None else f"{v:.2f}"
-            raw = t["imputed_note"].format(policy=policy, v=vtxt)
-            parts.append(
-                f'<div class="st-crit-raw"><span class="st-badge">{_e(t["imputed"])}</span> '
-                f"{_e(raw)} · {_e(c['period'])}</div>"
-            )
-        else:
-            parts.append(
-                f'<div class="st-crit-raw"><b>{_e(_num(c["raw"]))}</b> {_e(unit)} · '
-                f"{_e(c['period'])} · {_e(t['weight'])} {c['weight_pct']:.1f} % · "
-                f'<span class="st-vf">{_e(c["value_function"])}</span></div>'
-            )
-        ev = c["evidence"]
-        if ev and ev.get("source"):
-            s = ev["source"]
-            label = f"{s['publisher']} ({s['date']})"
-            url = _safe_url(s.get("url"))
-            title = _e(s.get("title") or "")
-            link = (
-                f'<a href="{_e(url)}" target="_blank" rel="noopener noreferrer">{_e(label)}</a>'
-                if url
-                else _e(label)
-            )
-            parts.append(
-                f'<div class="st-src">{_e(t["source"])}: {link}'
-                f'<span class="st-src-title"> — {title}</span></div>'
-            )
-        if ev and ev.get("quote"):
-            parts.append(f'<blockquote class="st-quote">{_e(ev["quote"])}</blockquote>')
-        parts.append("</li>")
+        parts.append(_criterion_row(c, ds, code, lang, wmax))
     parts.append("</ol></section></article>")
-    return "".join(parts)
+    return parts
+
+
+def _province_en(ds: Dataset, code: str) -> str | None:
+    parent = getattr(ds, "parent", None)
+    sido = ds.region_by_code.get(code, {}).get("sido")
+    if parent is None or not sido or sido not in parent.region_by_code:
+        return None
+    return parent.region_name(sido, "en")
+
+
+def _criterion_row(c: Mapping[str, Any], ds: Dataset, code: str, lang: str, wmax: float) -> _Row:
+    t = T[lang]
+    cname = c["name_ko"] if lang == "ko" else c["name_en"]
+    contrib = c["contribution"]
+    v = c["transformed"]
+    track = 100 * c["weight_pct"] / wmax
+    fill = 0.0 if v is None else 100 * max(0.0, min(1.0, v))
+    pts = "—" if contrib is None else f"{contrib:.1f}"
+    inh = c.get("inherited_from")
+    cls = " ".join(
+        x for x in ("st-crit-imp" if c["imputed"] else "", "st-crit-inh" if inh else "") if x
+    )
+    out = [
+        f'<div class="st-crit-row"><span class="st-crit-name">{_e(cname)}</span>'
+        f'<span class="st-crit-pts">{_e(pts)} / {c["weight_pct"]:.1f}</span></div>'
+        f'<div class="st-bar" style="width:{track:.1f}%"><span style="width:{fill:.1f}%">'
+        "</span></div>"
+    ]
+    mark = ""
+    if inh:
+        prov = (_province_en(ds, code) or inh) if lang == "en" else inh
+        mark = (
+            f' <span class="st-inh" title="{_e(t["inherited_title"].format(p=prov))}">'
+            f"{_e(t['inherited'].format(p=prov))}</span>"
+        )
+    unit = c["unit"] or ""
+    if c["raw"] is None:
+        policy = _POLICY[lang].get(c["missing_policy"], c["missing_policy"])
+        vtxt = "—" if v is None else f"{v:.2f}"
+        raw = t["imputed_note"].format(policy=policy, v=vtxt)
+        out.append(
+            f'<div class="st-crit-raw"><span class="st-badge">{_e(t["imputed"])}</span> '
+            f"{_e(raw)} · {_e(c['period'])}{mark}</div>"
+        )
+    else:
+        out.append(
+            f'<div class="st-crit-raw"><b>{_e(_num(c["raw"]))}</b> {_e(unit)} · '
+            f"{_e(c['period'])} · {_e(t['weight'])} {c['weight_pct']:.1f} % · "
+            f'<span class="st-vf">{_e(c["value_function"])}</span>{mark}</div>'
+        )
+    ev = c["evidence"]
+    if ev and ev.get("source"):
+        s = ev["source"]
+        label = f"{s['publisher']} ({s['date']})"
+        url = _safe_url(s.get("url"))
+        title = _e(s.get("title") or "")
+        link = (
+            f'<a href="{_e(url)}" target="_blank" rel="noopener noreferrer">{_e(label)}</a>'
+            if url
+            else _e(label)
+        )
+        out.append(
+            f'<div class="st-src">{_e(t["source"])}: {link}'
+            f'<span class="st-src-title"> — {title}</span></div>'
+        )
+    if ev and ev.get("quote"):
+        out.append(f'<blockquote class="st-quote">{_e(ev["quote"])}</blockquote>')
+    return (cls, "".join(out))
+
+
+def _assemble_cards(cards: Sequence[list[str | _Row]]) -> tuple[str, str]:
+    """(cards HTML, shared rows as <template>s): a criterion row that several cards show
+    identically (a province value inherited by its units, or the same value under several
+    scenarios) is written once; its cards hold an empty <li data-ev> the script fills."""
+    from collections import Counter
+
+    counts = Counter(seg for parts in cards for seg in parts if isinstance(seg, tuple))
+    ids: dict[_Row, int] = {}
+    out: list[str] = []
+    for parts in cards:
+        for seg in parts:
+            if isinstance(seg, str):
+                out.append(seg)
+                continue
+            cls, inner = seg
+            attr = f' class="{cls}"' if cls else ""
+            if counts[seg] > 1:
+                n = ids.setdefault(seg, len(ids))
+                out.append(f'<li{attr} data-ev="{n}"></li>')
+            else:
+                out.append(f"<li{attr}>{inner}</li>")
+    templates = "".join(f'<template id="st-ev-{n}">{seg[1]}</template>' for seg, n in ids.items())
+    return "".join(out), templates
 
 
 def _overview(result: Result, key: str, lang: str, *, with_description: bool = True) -> str:
-    """The right panel's default content: the scenario, its weights and caveats."""
+    """The right panel's default content: the scenario, its weights and caveats. At 시군구
+    level the weights table also says which criteria have the units' own data."""
     t = T[lang]
+    ds = result.dataset
+    sig = getattr(ds, "level", "sido") == "sigungu"
     desc = (result.scenario.description or "").strip() if with_description else ""
-    rows = "".join(
-        f'<tr><td>{_e(c.indicator.name(lang))}</td><td class="st-num">{100 * c.weight:.1f}%</td>'
-        f'<td class="st-num">{c.coverage}/{len(result.regions)}</td></tr>'
-        for c in sorted(result.criteria, key=lambda c: (-c.weight, c.id))
-    )
+    crits = sorted(result.criteria, key=lambda c: (-c.weight, c.id))
+    own_head = f'<th class="st-num">{_e(t["own_data"])}</th>' if sig else ""
+    rows = []
+    for c in crits:
+        own = ""
+        if sig:
+            n_own = sum(
+                1
+                for code in result.regions
+                if (v := ds.lookup(code, c.id, c.period)) is not None and not v.inherited
+            )
+            own = f'<td class="st-num">{_e(t["from_sido"] if n_own == 0 else n_own)}</td>'
+        rows.append(
+            f'<tr><td>{_e(c.indicator.name(lang))}</td><td class="st-num">{100 * c.weight:.1f}%'
+            f'</td><td class="st-num">{c.coverage}/{len(result.regions)}</td>{own}</tr>'
+        )
     parts = [
         f'<section class="st-overview" data-layer="{key}" hidden>',
         f"<h2>{_e(t['scenario'])}: {_e(result.scenario.name)}</h2>",
         f'<p class="st-desc">{_e(desc)}</p>' if desc else "",
-        f'<p class="st-hint">{_e(t["hint"])}</p>',
+        f'<p class="st-hint">{_e(t["hint_sigungu" if sig else "hint"])}</p>',
         f"<h3>{_e(t['weights'])}</h3>",
         f'<table class="st-weights"><thead><tr><th>{_e(t["criterion"])}</th>'
         f'<th class="st-num">{_e(t["weight"])}</th><th class="st-num">{_e(t["n_data"])}</th>'
-        f"</tr></thead><tbody>{rows}</tbody></table>",
+        f"{own_head}</tr></thead><tbody>{''.join(rows)}</tbody></table>",
     ]
     notes = list(result.warnings)
     if result.imputations:
         by: dict[str, list[str]] = {}
         for imp in result.imputations:
-            by.setdefault(imp.criterion, []).append(result.dataset.region_name(imp.region, lang))
+            by.setdefault(imp.criterion, []).append(imp.region)
         names = {c.id: c.indicator.name(lang) for c in result.criteria}
+
+        def where(codes: list[str]) -> str:
+            if not sig or ds.parent is None:
+                return ", ".join(ds.region_name(c, lang) for c in codes)
+            per: dict[str, int] = {}
+            for c in codes:
+                per[ds.region_by_code[c]["sido"]] = per.get(ds.region_by_code[c]["sido"], 0) + 1
+            return ", ".join(
+                f"{ds.parent.region_name(p, lang)} {t['n_units'].format(n=n)}"
+                for p, n in sorted(per.items())
+            )
+
         notes.append(
             t["imputations"]
             + ": "
-            + "; ".join(f"{names.get(k, k)} ({', '.join(v)})" for k, v in by.items())
+            + "; ".join(f"{names.get(k, k)} ({where(v)})" for k, v in by.items())
         )
     if notes:
         items = "".join(f"<li>{_e(n)}</li>" for n in notes)
@@ -893,11 +1354,37 @@ def _overview(result: Result, key: str, lang: str, *, with_description: bool = T
     return "".join(parts)
 
 
+def _text_overview(key: str, title: str, paragraphs: Sequence[str], extra_html: str = "") -> str:
+    """An overview panel for a metric layer: escaped title and paragraphs, then HTML that the
+    caller escaped."""
+    body = "".join(f'<p class="st-desc">{_e(p)}</p>' for p in paragraphs)
+    return (
+        f'<section class="st-overview" data-layer="{key}" hidden><h2>{_e(title)}</h2>'
+        f"{body}{extra_html}</section>"
+    )
+
+
 # ============================================================================ facilities
 
 
+def _kind_style(kind: str, lang: str) -> dict[str, Any]:
+    spec = FACILITY_KINDS.get(kind)
+    if spec is None:
+        color, radius = _OTHER_FACILITY
+        return {"kind": kind, "label": kind, "color": color, "radius": radius, "hollow": False}
+    return {
+        "kind": kind,
+        "label": spec[2 if lang == "ko" else 3],
+        "color": spec[0],
+        "radius": spec[1],
+        "hollow": spec[4],
+    }
+
+
 def _facility_groups(ds: Dataset, lang: str) -> list[dict[str, Any]]:
-    """Facilities grouped by kind (known kinds first), each with its popup HTML."""
+    """Facilities as map layers: one per kind (known kinds first), except the kinds of
+    :data:`FACILITY_LAYERS` (e.g. coal, LNG and oil plants), which share one layer and keep a
+    colour each. Every item carries its popup HTML and the index of its kind's style."""
     t = T[lang]
     by_kind: dict[str, list[dict[str, str]]] = {}
     for f in ds.facilities:
@@ -905,14 +1392,21 @@ def _facility_groups(ds: Dataset, lang: str) -> list[dict[str, Any]]:
     kinds = [k for k in FACILITY_KINDS if k in by_kind] + sorted(
         k for k in by_kind if k not in FACILITY_KINDS
     )
-    out = []
+    layers: dict[str, list[str]] = {}  # layer key -> its kinds, in FACILITY_KINDS order
     for kind in kinds:
-        color, radius = FACILITY_KINDS.get(kind, _OTHER_FACILITY)[:2]
-        hollow = FACILITY_KINDS[kind][4] if kind in FACILITY_KINDS else False
-        shown = FACILITY_KINDS[kind][5] if kind in FACILITY_KINDS else False
-        label = FACILITY_KINDS[kind][2 if lang == "ko" else 3] if kind in FACILITY_KINDS else kind
+        layers.setdefault(_LAYER_OF_KIND.get(kind, kind), []).append(kind)
+    out = []
+    for key, members in layers.items():
+        styles = [_kind_style(k, lang) for k in members]
+        if key in FACILITY_LAYERS:
+            label = FACILITY_LAYERS[key][0 if lang == "ko" else 1]
+        else:
+            label = styles[0]["label"]
+        shown = any(FACILITY_KINDS[k][5] for k in members if k in FACILITY_KINDS)
+        rows = [(f, k) for k, kind in enumerate(members) for f in by_kind[kind]]
+        rows.sort(key=lambda fk: (fk[0].get("sido", ""), fk[0].get("id", "")))
         items = []
-        for f in sorted(by_kind[kind], key=lambda r: (r.get("sido", ""), r.get("id", ""))):
+        for f, k in rows:
             try:
                 lat, lon = float(f["lat"]), float(f["lon"])
             except (KeyError, ValueError):
@@ -920,13 +1414,13 @@ def _facility_groups(ds: Dataset, lang: str) -> list[dict[str, Any]]:
             if not (math.isfinite(lat) and math.isfinite(lon)):
                 continue
             name = f.get("name_ko") if lang == "ko" else (f.get("name_en") or f.get("name_ko"))
-            rows = [(t["kind"], label)]
+            prow = [(t["kind"], styles[k]["label"])]
             if f.get("status"):
-                rows.append((t["status_f"], f["status"]))
+                prow.append((t["status_f"], f["status"]))
             if f.get("capacity_mw"):
-                rows.append((t["capacity"], f"{f['capacity_mw']} MW"))
+                prow.append((t["capacity"], f"{f['capacity_mw']} MW"))
             if f.get("location_basis"):
-                rows.append((t["location"], f["location_basis"]))
+                prow.append((t["location"], f["location_basis"]))
             src = ds.sources.get(f.get("source", ""))
             if src is not None:
                 url = _safe_url(src.url)
@@ -939,7 +1433,7 @@ def _facility_groups(ds: Dataset, lang: str) -> list[dict[str, Any]]:
                 src_html = f'<div class="st-src">{_e(t["source"])}: {link}</div>'
             else:
                 src_html = f'<div class="st-src">{_e(t["source"])}: {_e(f.get("source", ""))}</div>'
-            body = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
+            body = "".join(f"<tr><th>{_e(a)}</th><td>{_e(b)}</td></tr>" for a, b in prow)
             if f.get("quote"):
                 src_html += f'<blockquote class="st-quote">{_e(f["quote"])}</blockquote>'
             popup = (
@@ -947,16 +1441,23 @@ def _facility_groups(ds: Dataset, lang: str) -> list[dict[str, Any]]:
                 f"<table>{body}</table>{src_html}</div>"
             )
             items.append(
-                {"lat": round(lat, 5), "lon": round(lon, 5), "name": name or "", "popup": popup}
+                {
+                    "lat": round(lat, 5),
+                    "lon": round(lon, 5),
+                    "name": name or "",
+                    "k": k,
+                    "popup": popup,
+                }
             )
         if items:
+            present = sorted({it["k"] for it in items})
             out.append(
                 {
-                    "kind": kind,
+                    "kind": key,
                     "label": label,
-                    "color": color,
-                    "radius": radius,
-                    "hollow": hollow,
+                    **{a: styles[0][a] for a in ("color", "radius", "hollow")},
+                    "styles": styles,
+                    "present": present,
                     "shown": shown,
                     "items": items,
                 }
@@ -1003,6 +1504,8 @@ def build_map(
     extra_layers: Sequence[MetricLayer] = (),
     title: str | None = None,
     boundaries: Any = None,
+    outlines: Any = None,
+    label_top: int | None = None,
 ) -> str:
     """One self-contained HTML page with a choropleth per result (exclusive layers).
 
@@ -1021,9 +1524,57 @@ def build_map(
     title
         Page title (default: a title in ``lang``).
     boundaries
-        A GeoJSON FeatureCollection or GeoDataFrame of 시도 polygons with a ``code`` property;
-        default :func:`load_boundaries`.
+        A GeoJSON FeatureCollection or GeoDataFrame of the regions' polygons with a ``code``
+        property; default :func:`load_boundaries` (시도 or 시군구, after the dataset's level).
+    outlines
+        Polygons drawn as thin lines on top (not interactive); default :func:`load_outlines`
+        (the 시도 outlines on a 시군구 map, none on a 시도 map); ``False`` for none.
+    label_top
+        Name only the best ``label_top`` regions on the map (default: 10 at 시군구 level,
+        every region at 시도 level).
     """
+    return _build(
+        results,
+        lang=lang,
+        tiles=tiles,
+        extra_layers=extra_layers,
+        title=title,
+        boundaries=boundaries,
+        outlines=outlines,
+        label_top=label_top,
+    )
+
+
+_TOP_SIGUNGU = 10
+
+
+def _region_label_name(ds: Dataset, code: str, lang: str) -> str:
+    """The name written on the map: a 시군구 without its province ('포항시', 'Pohang-si')."""
+    if getattr(ds, "level", "sido") == "sigungu":
+        r = ds.region_by_code[code]
+        return (r.get("name_ko") if lang == "ko" else r.get("short_en")) or ds.region_name(
+            code, lang
+        )
+    return ds.region_name(code, lang)
+
+
+def _build(
+    results: Sequence[Result],
+    *,
+    lang: str = "ko",
+    tiles: str | None = None,
+    extra_layers: Sequence[MetricLayer] = (),
+    title: str | None = None,
+    boundaries: Any = None,
+    outlines: Any = None,
+    label_top: int | None = None,
+    metric_results: Sequence[int] = (),
+    metric_overviews: Mapping[int, str] | None = None,
+    active: int = 0,
+) -> str:
+    """:func:`build_map` with the hooks of :func:`write_comparison_map`: the result whose
+    cards each metric layer opens, overview panels for metric layers (keyed by their index;
+    HTML escaped by the caller) and the layer shown on opening."""
     import folium
 
     from siting import __version__
@@ -1035,15 +1586,22 @@ def build_map(
     t = T[lang]
     first = results[0]
     ds = first.dataset
+    sig = getattr(ds, "level", "sido") == "sigungu"
     codes = list(first.regions)
     for r in results[1:]:
         if list(r.regions) != codes:
             raise SitingError("results to compare must cover the same regions")
     fc = boundaries if boundaries is not None else load_boundaries(ds)
     shapes = _prepare_shapes(_to_feature_collection(fc), codes)
+    if outlines is None:
+        outlines = load_outlines(ds)
+    lines = _outline_lines(_to_feature_collection(outlines)) if outlines else None
+    top = label_top if label_top is not None else (_TOP_SIGUNGU if sig else None)
 
-    layers: list[_Layer] = [_result_layer(r, f"r{k}", k, lang) for k, r in enumerate(results)]
-    layers += [_metric_layer(m, f"m{k}", codes, ds, lang, 0) for k, m in enumerate(extra_layers)]
+    layers: list[_Layer] = [_result_layer(r, f"r{k}", k, lang, top) for k, r in enumerate(results)]
+    for k, m in enumerate(extra_layers):
+        ri = metric_results[k] if k < len(metric_results) else 0
+        layers.append(_metric_layer(m, f"m{k}", codes, ds, lang, ri, top))
     names = [lay.name for lay in layers]
     for k, lay in enumerate(layers):  # layer control keys must be unique
         if names.count(lay.name) > 1:
@@ -1068,7 +1626,7 @@ def build_map(
     m.default_css = [("leaflet_css", _LEAFLET_CSS_URL)]
     _tiles(m, tiles)
     for k, lay in enumerate(layers):
-        g = folium.FeatureGroup(name=_e(lay.name), overlay=False, show=(k == 0))
+        g = folium.FeatureGroup(name=_e(lay.name), overlay=False, show=(k == active))
         g._id = f"layer{k}"
         g.add_to(m)
         lay.group = g
@@ -1078,10 +1636,11 @@ def build_map(
     fac_groups = _facility_groups(ds, lang)
     fac_cfg = []
     for k, fg in enumerate(fac_groups):
-        name = (
-            f'<span class="st-lc-dot" style="{_dot_style(fg)}"></span>'
-            f"{_e(fg['label'])} ({len(fg['items'])})"
+        dots = "".join(
+            f'<span class="st-lc-dot" style="{_dot_style(fg["styles"][i])}"></span>'
+            for i in fg["present"]
         )
+        name = f"{dots}{_e(fg['label'])} ({len(fg['items'])})"
         g = folium.FeatureGroup(name=name, overlay=True, show=fg["shown"])
         g._id = f"fac{k}"
         g.add_to(m)
@@ -1090,19 +1649,25 @@ def build_map(
     lc._id = "control"
     lc.add_to(m)
 
+    island_codes = set(codes)
     cfg = {
         "lang": lang,
+        "level": "sigungu" if sig else "sido",
+        "callouts": top is not None,
+        "focusZoom": 9.5 if sig else 8,
+        "active": active,
         "map": m.get_name(),
         "control": lc.get_name(),
         "labels": labels.get_name(),
         "bounds": shapes.bounds,
         "geometry": shapes.geojson,
+        "outlines": lines,
         "regions": {
             c: {
-                "name": ds.region_name(c, lang),
+                "name": _region_label_name(ds, c, lang),
                 "label": shapes.label[c],
                 "focus": shapes.focus[c],
-                "nudge": list(_LABEL_NUDGE.get(c, (0, 0))),
+                "nudge": list(_LABEL_NUDGE.get(c, (0, 0))) if not sig else [0, 0],
             }
             for c in codes
         },
@@ -1115,20 +1680,32 @@ def build_map(
                 "styles": lay.styles,
                 "tooltip": lay.tooltip,
                 "label": lay.label,
+                "order": lay.order,
+                "badge": lay.badge,
                 "border": "#ffffff" if lay.kind == "result" else "#8c96a0",
             }
             for lay in layers
         ],
         "facilities": [
             {k: fg[k] for k in ("kind", "label", "color", "radius", "hollow", "group")}
-            | {"items": [{k: it[k] for k in ("lat", "lon", "name")} for it in fg["items"]]}
+            | {
+                "styles": [
+                    {k: st[k] for k in ("kind", "color", "radius", "hollow")} for st in fg["styles"]
+                ],
+                "items": [{k: it[k] for k in ("lat", "lon", "name", "k")} for it in fg["items"]],
+            }
             for fg in fac_cfg
         ],
         "tiles": has_tiles,
         "islands": [
-            {"name": nm[0 if lang == "ko" else 1], "label": [lat, lon], "region": reg, "dot": dot}
-            for nm, lat, lon, reg, dot in _ISLANDS
-            if reg in codes
+            {
+                "name": nm[0 if lang == "ko" else 1],
+                "label": [lat, lon],
+                "region": next(c for c in regs if c in island_codes),
+                "dot": dot,
+            }
+            for nm, lat, lon, regs, dot in _ISLANDS
+            if any(c in island_codes for c in regs)
             if shapes.bounds[0][0] <= lat <= shapes.bounds[1][0]
             and shapes.bounds[0][1] - 0.05 <= lon <= shapes.bounds[1][1] + 0.05
         ],
@@ -1138,8 +1715,32 @@ def build_map(
         for k, fg in enumerate(fac_cfg)
         for j, it in enumerate(fg["items"])
     )
-    page_title = title or t["title"]
-    body = _page_body(results, layers, fac_cfg, lang, page_title, __version__, has_tiles)
+    page_title = title or (t["title_sigungu"] if sig else t["title"])
+    cards = []
+    for k, r in enumerate(results):
+        for i, code in enumerate(r.regions):
+            peers = []
+            if len(results) > 1:
+                for j, other in enumerate(results):
+                    if other.rank[i] > 0:
+                        txt = (
+                            f"{t['rank_fmt'].format(r=other.rank_label(i))} · "
+                            f"{_score_text(float(other.score[i]))}"
+                        )
+                    else:
+                        txt = t["excluded"]
+                    peers.append((other.scenario.name or f"#{j + 1}", txt, j == k))
+            cards.append(_card(r, f"r{k}", code, lang, peers))
+    cards_html, shared = _assemble_cards(cards)
+    overviews = "".join(_overview(r, f"r{k}", lang) for k, r in enumerate(results))
+    for k, ml in enumerate(extra_layers):
+        if metric_overviews and k in metric_overviews:
+            overviews += metric_overviews[k]
+        elif ml.notes:
+            overviews += _text_overview(f"m{k}", ml.name, [n for n in ml.notes if n])
+    body = _page_body(
+        results, layers, fac_cfg, lang, page_title, __version__, has_tiles, overviews, cards_html
+    )
 
     fig = m.get_root()
     fig.title = _e(page_title)  # type: ignore[attr-defined]
@@ -1152,7 +1753,7 @@ def build_map(
         ),
         name="siting_head",
     )
-    fig.html.add_child(Element(body + popups), name="siting_body")
+    fig.html.add_child(Element(body + popups + shared), name="siting_body")
     page = fig.render()
     page = page.replace("<html>", f'<html lang="{lang}">', 1)
     page = _inline_assets(page)
@@ -1176,14 +1777,19 @@ def _page_body(
     title: str,
     version: str,
     has_tiles: bool,
+    overviews: str,
+    cards: str,
 ) -> str:
     t = T[lang]
     first = results[0]
     scen = " · ".join(r.scenario.name or "" for r in results)
     desc = (first.scenario.description or "").strip() if len(results) == 1 else ""
+    n = len(first.regions)
+    level = t["region_sigungu"] if first.dataset.level == "sigungu" else t["region"]
     meta = [
         f"{t['scenario']} <b>{_e(scen)}</b>",
         f"{t['method']} {_e(_method_name(first.method, lang))}",
+        _e(t["n_regions"].format(n=n, level=level)),
         f"{t['vintage']} {_e(first.dataset.vintage)}",
         f"{t['hash']} <code>{_e(' · '.join(r.hash for r in results))}</code>",
     ]
@@ -1195,16 +1801,13 @@ def _page_body(
     if fac_cfg:
         rows = "".join(
             f'<div class="st-legend-row" data-fac="{k}"><span class="st-sw-dot" '
-            f'style="{_dot_style(fg)}">'
-            f"</span>{_e(fg['label'])}</div>"
+            f'style="{_dot_style(fg["styles"][i])}">'
+            f"</span>{_e(fg['styles'][i]['label'])}</div>"
             for k, fg in enumerate(fac_cfg)
+            for i in fg["present"]
         )
         fac_legend = f'<div class="st-legend-fac"><div class="st-legend-sub">{_e(t["facilities"])}</div>{rows}</div>'  # noqa: E501
     tables = "".join(lay.table_html.replace("<table ", "<table hidden ", 1) for lay in layers)
-    overviews = "".join(_overview(r, f"r{k}", lang) for k, r in enumerate(results))
-    cards = "".join(
-        _card(r, f"r{k}", code, lang) for k, r in enumerate(results) for code in r.regions
-    )
     foot = [
         _e(t["attribution"]),
         _e(t["made_with"].format(v=LEAFLET_VERSION, sv=version)),
@@ -1222,13 +1825,206 @@ def _page_body(
 <p class="st-scen-desc" title="{_e(desc)}">{_e(desc)}</p>
 <p class="st-meta">{" <span class='st-sep'>|</span> ".join(meta)}</p>
 </header>
-<aside class="st-left" aria-label="{_e(t["rank"])}">{tables}
+<aside class="st-left" aria-label="{_e(t["rank"])}"><div class="st-table-wrap">{tables}</div>
 <section class="st-layers-box"><h3>{_e(t["layers"])}</h3><div id="st-layers"></div></section>
 </aside>
 <aside class="st-right" aria-live="polite">{overviews}{cards}</aside>
 <div id="st-legend" class="st-legend">{legends}{fac_legend}</div>
 <footer class="st-footer">{" · ".join(foot)}</footer>
 """  # noqa: E501
+
+
+# ============================================================================ comparison
+
+
+def rank_change_layers(cmp: Comparison, lang: str = "ko") -> list[MetricLayer]:
+    """One rank-change layer per scenario after the first (the reference), for a
+    :class:`~siting.compare.Comparison`.
+
+    Sign: value = rank under the reference − rank under the scenario, so **positive = moved
+    up** (a smaller rank number) and is drawn blue, negative = moved down, red; the same sign
+    as :attr:`siting.compare.Mover.change`. A region excluded (unranked) in either scenario
+    has no value and is hatched, its tooltip saying where it was excluded.
+    """
+    t = T[lang]
+    base = cmp.results[0]
+    a_name = base.scenario.name or "1"
+    out = []
+    for r in cmp.results[1:]:
+        b_name = r.scenario.name or "2"
+        vals: dict[str, float | None] = {}
+        tips: dict[str, str] = {}
+        for i, code in enumerate(base.regions):
+            ra, rb = int(base.rank[i]), int(r.rank[i])
+            if ra and rb:
+                vals[code] = float(ra - rb)
+                tips[code] = t["rank_pair"].format(
+                    a=a_name,
+                    ra=t["rank_fmt"].format(r=base.rank_label(i)),
+                    b=b_name,
+                    rb=t["rank_fmt"].format(r=r.rank_label(i)),
+                )
+            else:
+                vals[code] = None
+                where = [n for n, x in ((a_name, ra), (b_name, rb)) if not x]
+                tips[code] = "; ".join(t["excluded_in"].format(s=n) for n in where)
+        desc = t["rank_change_desc"].format(a=a_name, b=b_name)
+        out.append(
+            MetricLayer(
+                name=t["rank_change_name"].format(a=a_name, b=b_name),
+                values=vals,
+                description=desc,
+                diverging=True,
+                signed=True,
+                decimals=0,
+                labels=tips,
+                missing_pattern="excluded",
+                missing_label=t["rank_change_excl"],
+                ends=tuple(t["rank_change_ends"]),  # type: ignore[arg-type]
+                short=t["rank_change_short"],
+            )
+        )
+    return out
+
+
+def _comparison_overview(cmp: Comparison, k: int, key: str, lang: str) -> str:
+    """The side panel of rank-change layer ``k``: the sign, agreement and biggest movers."""
+    t = T[lang]
+    base, other = cmp.results[0], cmp.results[k + 1]
+    ds = base.dataset
+    a, b = base.scenario.name or "1", other.scenario.name or "2"
+    pair = cmp.pairs[k]
+    rows = [(t["top_k"].format(k=kk), f"{100 * v:.0f} %") for kk, v in pair.top_k_overlap.items()]
+    rows += [
+        (t["same_top"], t["yes"] if pair.same_top else t["no"]),
+        ("Kendall τ-b", f"{pair.kendall_tau:.3f}"),
+        ("Spearman ρ", f"{pair.spearman_rho:.3f}"),
+        ("weighted Spearman r_w", f"{pair.weighted_spearman:.3f}"),
+        ("WS", f"{pair.ws_similarity:.3f}"),
+    ]
+    table = "".join(f'<tr><td>{_e(x)}</td><td class="st-num">{_e(y)}</td></tr>' for x, y in rows)
+    names = {c.id: c.indicator.name(lang) for r in (base, other) for c in r.criteria}
+    names["adjustments"] = t["adjustment"]
+    movers = []
+    for mv in (m for m in cmp.movers if m.scenario == b):
+        cls = "st-up" if mv.change > 0 else "st-down"
+        sign = f"+{mv.change}" if mv.change > 0 else f"\u2212{-mv.change}"
+        why = ", ".join(f"{names.get(c, c)} {d:+.1f}" for c, d in mv.drivers)
+        movers.append(
+            f"<li><b>{_e(ds.region_name(mv.region, lang))}</b> "
+            f"{_e(t['rank_fmt'].format(r=mv.rank_a))} → {_e(t['rank_fmt'].format(r=mv.rank_b))} "
+            f'<span class="{cls}">({_e(sign)})</span>'
+            + (f'<div class="st-vf">{_e(t["drivers"])}: {_e(why)}</div>' if why else "")
+            + "</li>"
+        )
+    parts = [
+        f"<h3>{_e(t['agreement'].format(n=pair.common))}</h3>",
+        f'<table class="st-weights"><tbody>{table}</tbody></table>',
+    ]
+    if movers:
+        parts.append(f'<h3>{_e(t["movers"])}</h3><ol class="st-movers">{"".join(movers)}</ol>')
+    for name, only in ((a, pair.only_in_a), (b, pair.only_in_b)):
+        if only:
+            parts.append(
+                f'<h3>{_e(t["only_in"].format(s=name))}</h3><p class="st-desc">'
+                f"{_e(', '.join(ds.region_name(c, lang) for c in only))}</p>"
+            )
+    return _text_overview(
+        key,
+        t["rank_change_name"].format(a=a, b=b),
+        [t["rank_change_desc"].format(a=a, b=b), t["compare_hint"]],
+        "".join(parts),
+    )
+
+
+def write_comparison_map(
+    cmp: Comparison, path: str | Path, lang: str = "ko", *, tiles: str | None = None
+) -> Path:
+    """Write the comparison map of ``siting compare ... --map FILE``: each scenario's score as
+    an exclusive layer, and a rank-change layer per scenario after the first (see
+    :func:`rank_change_layers`), shown on opening, whose panel gives the agreement measures
+    and the biggest movers. Clicking a region opens its card under the compared scenario;
+    every card lists the region's rank under each scenario. Works offline like ``siting map``.
+    """
+    if lang not in T:
+        raise SitingError(f"unknown language {lang!r}", fix="use ko or en")
+    t = T[lang]
+    results = list(cmp.results)
+    changes = rank_change_layers(cmp, lang)
+    sig = getattr(results[0].dataset, "level", "sido") == "sigungu"
+    page = _build(
+        results,
+        lang=lang,
+        tiles=tiles,
+        extra_layers=changes,
+        title=t["title_compare_sigungu" if sig else "title_compare"],
+        metric_results=[k + 1 for k in range(len(changes))],
+        metric_overviews={
+            k: _comparison_overview(cmp, k, f"m{k}", lang) for k in range(len(changes))
+        },
+        active=len(results),
+    )
+    return write_map(path, page)
+
+
+# ============================================================================ robustness
+
+
+def robustness_layer(
+    result: Result,
+    samples: int = 10_000,
+    seed: int = 0,
+    *,
+    lang: str = "ko",
+    concentration: float | None = 100.0,
+    k: int = 3,
+) -> MetricLayer:
+    """P(top ``k``) per region under weights sampled around the scenario's
+    (:func:`siting.sensitivity.monte_carlo`, the defaults of ``siting sensitivity``): a
+    sequential 0–100 % layer; excluded regions are hatched. Deterministic for a seed."""
+    import numpy as np
+
+    from siting.sensitivity import monte_carlo
+
+    t = T[lang]
+    mc = monte_carlo(result, samples, seed, concentration)
+    ptop = mc.p_top(k)
+    vals: dict[str, float | None] = {c: None for c in result.regions}
+    tips: dict[str, str] = {c: t["excluded"] for c in result.regions}
+    for i, code in enumerate(mc.regions):
+        vals[code] = round(float(ptop[i]), 6)
+        tips[code] = t["p_top_tip"].format(
+            p1=f"{100 * float(mc.p_first[i]):.1f} %",
+            med=_num(float(mc.median_rank[i]), 1),
+            lo=_num(float(mc.rank_lo[i]), 1),
+            hi=_num(float(mc.rank_hi[i]), 1),
+        )
+    dist = (
+        t["p_top_uniform"]
+        if concentration is None
+        else t["p_top_dirichlet"].format(c=f"{concentration:g}")
+    )
+    desc = t["p_top_desc"].format(n=f"{samples:,}", dist=dist, seed=seed)
+    order = np.lexsort((np.array(mc.regions), -mc.p_first, -ptop))[:10]
+    best = ", ".join(
+        f"{result.dataset.region_name(mc.regions[i], lang)} {100 * float(ptop[i]):.0f} %"
+        for i in order
+        if ptop[i] > 0
+    )
+    name = t["p_top_name"] if k == 3 else f"P(top {k})"
+    return MetricLayer(
+        name=name,
+        values=vals,
+        description=desc,
+        percent=True,
+        domain=(0.0, 1.0),
+        decimals=0,
+        labels=tips,
+        missing_pattern="excluded",
+        missing_label=t["p_top_missing"],
+        short=t["p_top_short"] if k == 3 else name,
+        notes=(desc, t["robust_hint"], f"{name}: {best}" if best else ""),
+    )
 
 
 # ============================================================================ files

@@ -14,13 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from siting.maps import MetricLayer, build_map, find_chromium
+from siting.maps import MetricLayer, build_map, find_chromium, write_comparison_map
 from tests.test_maps import (
     FACILITY_LAYER_NAMES_KO,
     XSS,
     data_dir,  # noqa: F401  (fixtures)
     result_for,
     sido_geojson,  # noqa: F401
+    sigungu_dir,  # noqa: F401
+    sigungu_result,
     xss_dir,  # noqa: F401
 )
 
@@ -347,3 +349,254 @@ def test_png_export(data_dir: Path, tmp_path: Path) -> None:  # noqa: F811
     assert len(data) > 50_000
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert (width, height) == (1600, 1000)
+
+
+# ---------------------------------------------------------------------------- 시군구 level
+
+
+@pytest.fixture(scope="module")
+def sigungu_html(sigungu_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: F811
+    out = tmp_path_factory.mktemp("m") / "sigungu.html"
+    return _cli_map(sigungu_dir, out, "-s", "test", "--level", "sigungu")
+
+
+def _boxes_overlap(boxes: list[dict]) -> list[tuple[int, int]]:
+    bad = []
+    for i, a in enumerate(boxes):
+        for j, b in enumerate(boxes[:i]):
+            if (
+                a["x"] < b["x"] + b["width"] - 1
+                and b["x"] < a["x"] + a["width"] - 1
+                and a["y"] < b["y"] + b["height"] - 1
+                and b["y"] < a["y"] + a["height"] - 1
+            ):
+                bad.append((j, i))
+    return bad
+
+
+def test_sigungu_renders(tab: Page, sigungu_html: Path) -> None:
+    page = tab.open(sigungu_html)
+    assert page.locator("path.st-region-r0").count() == 229
+    # the 17 시도 outlines on top: borders between provinces and the coast
+    assert page.locator("path.st-sido-border").count() == 1
+    assert page.locator("path.st-sido-coast").count() == 1
+    # labels: the top 10 only, numbered by rank, none overlapping another
+    labels = page.locator(".st-callout-box")
+    assert labels.count() == 10
+    badges = page.locator(".st-callout-box .st-badge-rank").all_inner_texts()
+    assert sorted(int(b) for b in badges) == list(range(1, 11))
+    boxes = [labels.nth(i).bounding_box() for i in range(10)]
+    assert _boxes_overlap(boxes) == []
+    rows = page.locator("table.st-rank:not([hidden]) tbody tr")
+    assert rows.count() == 229  # the table lists every unit (it scrolls)
+    wrap = page.locator(".st-table-wrap")
+    assert wrap.evaluate("(n) => n.scrollHeight > n.clientHeight")
+    assert page.locator(".st-layers-box").is_visible()  # not pushed below the table
+    legend = page.locator(".st-legend").inner_text()
+    assert "상위 10곳" in legend and "시도 경계" in legend
+    tab.shot("map-sigungu.png")
+
+
+def test_sigungu_tooltip_and_card(tab: Page, sigungu_html: Path) -> None:
+    page = tab.open(sigungu_html)
+    # an unlabelled unit shows its name in the tooltip
+    x, y = tab.point("11110")
+    page.mouse.move(x, y)
+    tip = page.locator(".leaflet-tooltip.st-tip")
+    tip.wait_for(state="visible", timeout=3000)
+    assert "서울 종로구" in tip.inner_text()
+    page.locator('table.st-rank:not([hidden]) tr[data-region="47110"]').click()
+    card = page.locator('article.st-card[data-region="47110"]:not([hidden])')
+    card.wait_for(state="visible", timeout=3000)
+    # the shared rows were filled in, inherited values marked
+    assert card.locator(".st-crit > li").count() == 3
+    assert card.locator(".st-bar").count() == 3
+    marks = card.locator(".st-crit .st-inh")
+    assert marks.count() == 2
+    assert marks.first.inner_text() == "↑ 경북 값"
+    assert "경북" in (marks.first.get_attribute("title") or "")
+    assert "경북의 값을 그대로 쓴 기준" in card.inner_text()
+    assert card.locator('a[href="https://example.org/kepco"]').count() == 1
+    tab.settle()
+    assert page.evaluate("window.sitingMap.map.getZoom()") > 8
+    tab.shot("map-sigungu-card.png")
+    # another unit of the same province reuses the same rows
+    page.locator('table.st-rank:not([hidden]) tr[data-region="47130"]').click()
+    other = page.locator('article.st-card[data-region="47130"]:not([hidden])')
+    other.wait_for(state="visible", timeout=3000)
+    assert other.locator(".st-crit .st-inh").count() == 2
+
+
+PERF = """async () => {
+  const m = window.sitingMap.map;
+  const frames = [];
+  let last = performance.now(), running = true;
+  const tick = (t) => {
+    frames.push(t - last); last = t; if (running) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  const raf = () => new Promise((r) => requestAnimationFrame(() => r()));
+  const moves = [];
+  for (let i = 0; i < 10; i++) {  // pans: each ends with Leaflet redrawing every path
+    const t = performance.now();
+    m.panBy([i % 2 ? -300 : 300, i % 3 ? 120 : -120], {animate: false});
+    await raf();
+    moves.push(performance.now() - t);
+  }
+  const zooms = [];
+  for (const dz of [1, 1, -1, -1, 1, -1]) {  // animated zooms
+    const t = performance.now();
+    const done = new Promise((r) => m.once("zoomend", r));
+    m.setZoom(m.getZoom() + dz);
+    await done;
+    await raf();
+    zooms.push(performance.now() - t);
+  }
+  running = false;
+  const q = (a, p) => a.slice().sort((x, y) => x - y)[Math.floor(p * (a.length - 1))];
+  return {
+    render_ms: window.sitingMap.renderMs, ready_ms: window.sitingMap.readyMs,
+    pan_median_ms: q(moves, 0.5), pan_max_ms: Math.max(...moves),
+    zoom_median_ms: q(zooms, 0.5), zoom_max_ms: Math.max(...zooms),
+    frame_p50_ms: q(frames.slice(1), 0.5), frame_p95_ms: q(frames.slice(1), 0.95),
+  };
+}"""
+
+
+def test_sigungu_pan_zoom_speed(tab: Page, sigungu_html: Path) -> None:
+    """Scripted pans and zooms timed with performance.now() (headless, software rendering).
+
+    Budgets are loose (about 3x what a laptop measures) so a busy CI machine passes; the
+    figures go to test-artifacts/map-perf.json."""
+    import json
+
+    page = tab.open(sigungu_html)
+    r = page.evaluate(PERF)
+    # a mouse drag: Leaflet moves the pane with CSS while dragging
+    box = page.locator(".folium-map").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.evaluate(
+        """() => { window.__f = []; window.__run = true; let last = performance.now();
+        const tick = (t) => { window.__f.push(t - last); last = t;
+          if (window.__run) requestAnimationFrame(tick); };
+        requestAnimationFrame(tick); }"""
+    )
+    for _ in range(2):
+        page.mouse.move(cx, cy)
+        page.mouse.down()
+        page.mouse.move(cx + 250, cy + 150, steps=25)
+        page.mouse.up()
+        page.mouse.move(cx + 250, cy + 150)
+        page.mouse.down()
+        page.mouse.move(cx, cy, steps=25)
+        page.mouse.up()
+    page.wait_for_timeout(300)
+    drag = sorted(page.evaluate("() => { window.__run = false; return window.__f.slice(1); }"))
+    r["drag_frame_p95_ms"] = drag[int(0.95 * (len(drag) - 1))]
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "map-perf.json").write_text(json.dumps(r, indent=1), encoding="utf-8")
+    assert r["render_ms"] < 3000, r
+    assert r["pan_median_ms"] < 150, r
+    assert r["zoom_median_ms"] < 1500, r
+    assert r["drag_frame_p95_ms"] < 100, r
+
+
+def test_sigungu_labels_follow_zoom(tab: Page, sigungu_html: Path) -> None:
+    page = tab.open(sigungu_html)
+    # zoom in on the middle of the top 10
+    page.evaluate(
+        """() => {
+        const cfg = JSON.parse(document.getElementById('siting-data').textContent);
+        const pts = cfg.layers[0].order.map((c) => cfg.regions[c].label);
+        window.sitingMap.map.setView(L.latLngBounds(pts).getCenter(), 9, {animate: false});
+    }"""
+    )
+    tab.settle()
+    labels = page.locator(".st-callout-box")
+    visible = [b for i in range(labels.count()) if (b := labels.nth(i).bounding_box())]
+    assert 3 <= len(visible) <= 10
+    assert _boxes_overlap(visible) == []
+    # every label shown sits inside the map
+    outer = page.locator(".folium-map").bounding_box()
+    for b in visible:
+        assert outer["x"] <= b["x"] and b["x"] + b["width"] <= outer["x"] + outer["width"]
+    tab.shot("map-sigungu-zoom.png")
+
+
+# ---------------------------------------------------------------------------- comparison
+
+
+def test_comparison_map_layers(tab: Page, data_dir: Path, tmp_path: Path) -> None:  # noqa: F811
+    from siting.compare import compare
+
+    cmp = compare([result_for(data_dir, "test"), result_for(data_dir, "strict")])
+    out = write_comparison_map(cmp, tmp_path / "cmp.html")
+    page = tab.open(out)
+    # opens on the rank change: its legend, table and panel
+    legend = page.locator('.st-legend-body[data-layer="m0"]')
+    assert legend.is_visible()
+    text = legend.inner_text()
+    assert "순위 변화: test → strict" in text and "상승" in text and "하락" in text
+    assert page.locator("path.st-region-m0").count() == 17
+    assert page.locator("path.st-pattern-excluded").count() == 3  # excluded under strict
+    assert page.locator('section.st-overview[data-layer="m0"]').is_visible()
+    assert "Kendall" in page.locator('section.st-overview[data-layer="m0"]').inner_text()
+    base = page.locator(".leaflet-control-layers-base label")
+    assert base.count() == 3
+    tab.shot("map-compare.png")
+    # switch to the reference scenario, then back
+    base.filter(has_text="test").first.click()
+    page.locator('table.st-rank[data-layer="r0"]:not([hidden])').wait_for(timeout=3000)
+    assert page.locator('.st-legend-body[data-layer="r0"]').is_visible()
+    assert page.locator("path.st-region-r0").count() == 17
+    base.filter(has_text="순위 변화").click()
+    legend.wait_for(state="visible", timeout=3000)
+    # hovering a region excluded in one scenario says where
+    x, y = tab.point("30")
+    page.mouse.move(x, y)
+    tip = page.locator(".leaflet-tooltip.st-tip", has_text="대전")
+    tip.wait_for(state="visible", timeout=3000)
+    assert "strict에서 제외" in tip.inner_text()
+    # a card lists both scenarios
+    page.locator('table.st-rank:not([hidden]) tr[data-region="47"]').click()
+    card = page.locator('article.st-card[data-layer="r1"][data-region="47"]:not([hidden])')
+    card.wait_for(timeout=3000)
+    assert "시나리오별 순위" in card.inner_text()
+
+
+def test_comparison_map_sigungu(tab: Page, sigungu_dir: Path, tmp_path: Path) -> None:  # noqa: F811
+    from siting.compare import compare
+
+    cmp = compare([sigungu_result(sigungu_dir, "test"), sigungu_result(sigungu_dir, "strict")])
+    page = tab.open(write_comparison_map(cmp, tmp_path / "cmp-sg.html"))
+    assert page.locator("path.st-region-m0").count() == 229
+    assert 0 < page.locator(".st-callout-box").count() <= 10
+    assert page.locator('.st-legend-body[data-layer="m0"]').is_visible()
+    tab.shot("map-compare-sigungu.png")
+
+
+# ---------------------------------------------------------------------------- robustness
+
+
+def test_robustness_layer_legend(tab: Page, data_dir: Path, tmp_path: Path) -> None:  # noqa: F811
+    out = _cli_map(
+        data_dir, tmp_path / "robust.html", "-s", "test", "--sensitivity", "--samples", "500"
+    )
+    page = tab.open(out)
+    page.locator(".leaflet-control-layers-base label", has_text="P(top 3)").click()
+    legend = page.locator('.st-legend-body[data-layer="m0"]')
+    legend.wait_for(state="visible", timeout=3000)
+    text = legend.inner_text()
+    assert "P(top 3)" in text and "0 %" in text and "100 %" in text and "시드 0" in text
+    ticks = legend.locator(".st-tick")
+    first, last = ticks.first.bounding_box(), ticks.last.bounding_box()
+    outer = page.locator(".st-legend").bounding_box()  # no tick label sticks out
+    assert (
+        first["x"] >= outer["x"] - 1
+        and last["x"] + last["width"] <= outer["x"] + outer["width"] + 1
+    )
+    panel = page.locator('section.st-overview[data-layer="m0"]')
+    assert panel.is_visible() and "10,000" not in panel.inner_text()
+    labels = page.locator(".st-label-sub").all_inner_texts()
+    assert any(t.endswith("%") for t in labels)
+    tab.shot("map-robustness.png")

@@ -24,11 +24,16 @@ from siting.dataset import load_dataset
 from siting.maps import (
     ATTRIBUTION,
     MetricLayer,
+    _encode_geometry,
     _json_for_script,
+    _outline_lines,
     _safe_url,
     build_map,
     load_boundaries,
     ramp_color,
+    rank_change_layers,
+    robustness_layer,
+    write_comparison_map,
 )
 from siting.score import score
 
@@ -387,6 +392,73 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory, sido_geojson: Path) -> Pa
     return write_data(tmp_path_factory.mktemp("data") / "data", boundaries=sido_geojson)
 
 
+SIGUNGU_SRC = REPO / "data" / "sigungu"
+SEOUL = (126.9773, 37.5677)  # Seoul City Hall (lon, lat)
+
+
+def write_sigungu(root: Path) -> Path:
+    """Add the 시군구 level to a data folder made by :func:`write_data`: the real 229 units and
+    their map layer (copied from the bundled data), ``dist_seoul`` measured per unit (from a
+    point inside it), ``power`` and ``researchers`` inherited from the province."""
+    import shapely
+    from shapely.geometry import shape
+
+    units, layer = SIGUNGU_SRC / "units.csv", SIGUNGU_SRC / "units.geojson"
+    if not (units.is_file() and layer.is_file()):
+        pytest.skip("data/sigungu is not built (python scripts/build_sigungu.py)")
+    sub = root / "sigungu"
+    sub.mkdir(exist_ok=True)
+    shutil.copy(units, sub / "units.csv")
+    shutil.copy(layer, sub / "units.geojson")
+    (sub / "indicators.yaml").write_text("{}\n", encoding="utf-8")
+    fc = json.loads(layer.read_text(encoding="utf-8"))
+    with (sub / "values.csv").open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["region", "indicator", "period", "value", "unit", "source", "quote"])
+        for f in sorted(fc["features"], key=lambda f: f["properties"]["code"]):
+            pt = shapely.point_on_surface(shape(f["geometry"]))
+            dx = (pt.x - SEOUL[0]) * 88.2
+            dy = (pt.y - SEOUL[1]) * 111.0
+            km = round((dx * dx + dy * dy) ** 0.5, 1)
+            code = f["properties"]["code"]
+            w.writerow([code, "dist_seoul", "2025", km, "km", "calc", f"{km} km"])
+    return root
+
+
+@pytest.fixture(scope="session")
+def sigungu_dir(tmp_path_factory: pytest.TempPathFactory, sido_geojson: Path) -> Path:
+    return write_sigungu(
+        write_data(tmp_path_factory.mktemp("sg") / "data", boundaries=sido_geojson)
+    )
+
+
+def sigungu_result(data: Path, scenario: str = "test"):  # type: ignore[no-untyped-def]
+    ds = load_dataset(data, level="sigungu")
+    return score(ds, load_scenario(scenario, ds.root))
+
+
+@pytest.fixture(scope="session")
+def sigungu_page(sigungu_dir: Path) -> str:
+    return build_map([sigungu_result(sigungu_dir)])
+
+
+def card_html(page: str, layer: str, code: str) -> str:
+    """A card as the browser shows it: shared rows (<li data-ev>) filled from their template."""
+    m = re.search(
+        rf'<article class="st-card" data-layer="{layer}" data-region="{code}".*?</article>',
+        page,
+        re.S,
+    )
+    assert m, f"no card {layer}/{code}"
+
+    def fill(li: re.Match[str]) -> str:
+        tpl = re.search(rf'<template id="st-ev-{li.group(2)}">(.*?)</template>', page, re.S)
+        assert tpl, f"missing template st-ev-{li.group(2)}"
+        return f"<li{li.group(1)}>{tpl.group(1)}</li>"
+
+    return re.sub(r'<li((?: class="[^"]*")?) data-ev="(\d+)"></li>', fill, m.group(0))
+
+
 @pytest.fixture(scope="session")
 def xss_dir(tmp_path_factory: pytest.TempPathFactory, sido_geojson: Path) -> Path:
     return write_data(
@@ -729,3 +801,305 @@ def test_bundled_data_map(siting_exe: str, tmp_path: Path) -> None:
     assert remote_asset_urls(text) == []
     assert len(text.encode("utf-8")) <= 2_500_000
     assert len(config(text)["geometry"]["features"]) == 17
+
+
+# ------------------------------------------------------------------ 시군구 level
+
+
+def test_sigungu_structure(sigungu_page: str, sigungu_dir: Path) -> None:
+    r = sigungu_result(sigungu_dir)
+    cfg = config(sigungu_page)
+    assert cfg["level"] == "sigungu" and cfg["callouts"] is True
+    feats = cfg["geometry"]["features"]
+    assert len(feats) == 229 == len(r.regions)
+    assert {f["id"] for f in feats} == set(r.regions)
+    # labels: the top 10 of the ranking only, with their rank as a badge
+    lay = cfg["layers"][0]
+    top10 = [r.regions[i] for i in r.order()][:10]
+    assert lay["order"] == top10
+    assert set(lay["label"]) == set(top10)
+    assert [lay["badge"][c] for c in top10] == [str(int(r.rank[r.index(c)])) for c in top10]
+    # every unit: a style, a tooltip, a card and a row in the table
+    assert set(lay["styles"]) == set(r.regions) == set(lay["tooltip"])
+    assert sigungu_page.count('<article class="st-card"') == 229
+    table = re.search(r"<table[^>]*data-layer=\"r0\">.*?</table>", sigungu_page, re.S)
+    assert table and table.group(0).count("<tr data-region=") == 229
+    assert "<th>시군구</th>" in table.group(0)
+    assert "시군구별 종합점수" in sigungu_page
+    # 울릉도/독도 are named at 시군구 level too
+    assert {i["region"] for i in cfg["islands"]} == {"47940"}
+    # tooltips name the province: '경북 포항시'
+    assert cfg["layers"][0]["tooltip"]["47110"][0] == "경북 포항시"
+    assert cfg["regions"]["47110"]["name"] == "포항시"
+
+
+def test_sigungu_outlines(sigungu_page: str, page: str) -> None:
+    """The 17 시도 outlines: every edge once, borders between provinces and the coast apart."""
+    cfg = config(sigungu_page)
+    lines = cfg["outlines"]
+    assert lines and lines["borders"] and lines["coast"]
+    n_border = sum(len(x) // 2 for x in lines["borders"])
+    n_coast = sum(len(x) // 2 for x in lines["coast"])
+    assert 3_000 < n_border < n_coast
+    assert "시도 경계" in sigungu_page  # in the legend
+    assert config(page)["outlines"] is None  # a 시도 map has none
+
+
+def test_sigungu_cards_mark_inherited_values(sigungu_page: str, sigungu_dir: Path) -> None:
+    r = sigungu_result(sigungu_dir)
+    ex = r.explain("47110")
+    inherited = {c["criterion"]: c["inherited_from"] for c in ex["criteria"]}
+    assert inherited == {"power": "경북", "researchers": "경북", "dist_seoul": None}
+    card = card_html(sigungu_page, "r0", "47110")
+    rows = re.findall(r"<li[^>]*>.*?</li>", card.split('<ol class="st-crit">')[1], re.S)
+    assert len(rows) == 3
+    by_name = {re.search(r'st-crit-name">(.*?)<', li).group(1): li for li in rows}
+    assert "↑ 경북 값" in by_name["전력자급률"] and "st-crit-inh" in by_name["전력자급률"]
+    assert "↑ 경북 값" in by_name["연구원 수"]
+    assert "↑" not in by_name["서울까지 거리"]  # the unit's own value
+    assert "경북의 값을 그대로 쓴 기준 (2/3개)" in card
+    # the province's rows are written once and shared by its units' cards
+    raw = re.search(r'<article class="st-card" data-layer="r0" data-region="47110".*?</article>',
+                    sigungu_page, re.S).group(0)  # fmt: skip
+    assert raw.count("data-ev=") == 2
+    n_templates = sigungu_page.count('<template id="st-ev-')
+    assert 17 <= n_templates <= 60  # about one per province and inherited criterion
+    # in English
+    en = build_map([r], lang="en")
+    assert "↑ province value (Gyeongbuk)" in card_html(en, "r0", "47110")
+
+
+def test_sigungu_overview_says_which_criteria_are_own(sigungu_page: str) -> None:
+    ov = re.search(r'<section class="st-overview" data-layer="r0".*?</section>', sigungu_page, re.S)
+    assert ov
+    text = ov.group(0)
+    assert "시군구 자료" in text and "↑ 시도 값" in text
+    assert "229</td>" in text  # dist_seoul: every unit has its own value
+    # the filled values are counted per province, not listed unit by unit
+    assert re.search(r"충북 \d+곳", text)
+
+
+def test_sigungu_size_and_determinism(sigungu_page: str, sigungu_dir: Path) -> None:
+    size = len(sigungu_page.encode("utf-8"))
+    assert size <= 4_000_000, f"{size / 1e6:.2f} MB"
+    assert build_map([sigungu_result(sigungu_dir)]) == sigungu_page
+    assert remote_asset_urls(sigungu_page) == []
+
+
+def test_label_top_option(data_dir: Path) -> None:
+    cfg = config(build_map([result_for(data_dir)], label_top=3))
+    assert cfg["callouts"] is True
+    assert len(cfg["layers"][0]["label"]) == 3
+    assert config(build_map([result_for(data_dir)]))["callouts"] is False
+
+
+def test_load_boundaries_sigungu(sigungu_dir: Path, tmp_path: Path) -> None:
+    from siting._errors import SitingError
+
+    ds = load_dataset(sigungu_dir, level="sigungu")
+    assert len(load_boundaries(ds)["features"]) == 229
+    ds.root = tmp_path  # a data folder without the layer
+    with pytest.raises(SitingError, match="no 시군구 boundary layer"):
+        load_boundaries(ds)
+
+
+def test_geometry_encoding() -> None:
+    square = [[127.0, 37.0], [127.0012, 37.0], [127.0012, 37.0007], [127.0, 37.0007], [127.0, 37.0]]
+    enc = _encode_geometry({"type": "Polygon", "coordinates": [square]})
+    assert enc["type"] == "Polygon"
+    ring = enc["enc"][0][0]
+    assert ring[:2] == [1_270_000, 370_000]
+    x = y = 0
+    pts = []
+    for k in range(0, len(ring), 2):
+        x, y = x + ring[k], y + ring[k + 1]
+        pts.append([x / 10_000, y / 10_000])
+    assert pts == square
+    # two squares sharing an edge: the shared edge is a border, the other six edges coast
+    left = [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]
+    right = [[1, 0], [2, 0], [2, 1], [1, 1], [1, 0]]
+    fc = {
+        "features": [
+            {"geometry": {"type": "Polygon", "coordinates": [ring_]}} for ring_ in (left, right)
+        ]
+    }
+    lines = _outline_lines(fc)
+    assert lines["borders"] == [[10_000, 0, 0, 10_000]]
+    assert sum(len(x) // 2 - 1 for x in lines["coast"]) == 6
+
+
+def test_metric_format() -> None:
+    m = MetricLayer("x", {}, signed=True, decimals=0)
+    assert (m.format(3), m.format(-2), m.format(0)) == ("+3", "\u22122", "0")
+    p = MetricLayer("p", {}, percent=True, decimals=0)
+    assert (p.format(0.004), p.format(0.5), p.format(0.0)) == ("<1 %", "50 %", "0 %")
+
+
+# ------------------------------------------------------------------ comparison map
+
+
+def test_comparison_map(data_dir: Path, tmp_path: Path) -> None:
+    from siting.compare import compare
+
+    a, b = result_for(data_dir, "test"), result_for(data_dir, "strict")
+    cmp = compare([a, b])
+    out = write_comparison_map(cmp, tmp_path / "cmp.html")
+    page = out.read_text(encoding="utf-8")
+    assert remote_asset_urls(page) == []
+    cfg = config(page)
+    assert [lay["key"] for lay in cfg["layers"]] == ["r0", "r1", "m0"]
+    assert cfg["active"] == 2  # opens on the rank change
+    assert cfg["layers"][2]["result"] == 1  # its cards: the compared scenario's
+    change = cfg["layers"][2]
+    # sign: rank under the reference minus rank under the other; + = moved up, drawn blue
+    vals = rank_change_layers(cmp)[0].values
+    for i, code in enumerate(a.regions):
+        if a.rank[i] and b.rank[i]:
+            assert vals[code] == a.rank[i] - b.rank[i]
+            if vals[code] > 0:
+                col = change["styles"][code]["color"]
+                assert int(col[5:7], 16) > int(col[1:3], 16)  # more blue than red
+        else:
+            assert vals[code] is None
+            assert change["styles"][code]["pattern"] == "excluded"
+            assert any("strict에서 제외" in line for line in change["tooltip"][code])
+    assert {c for c, v in vals.items() if v is None} == {"11", "30", "36"}
+    legend = re.search(r'data-layer="m0" hidden>(.*?)</div></div>', page, re.S)
+    assert "상승" in page and "하락" in page
+    assert "순위 변화 = test 순위 − strict 순위" in page
+    assert legend and "한쪽 시나리오에서 제외" in page
+    # the panel of the rank-change layer: agreement and movers; cards list both scenarios
+    ov = re.search(r'<section class="st-overview" data-layer="m0".*?</section>', page, re.S)
+    assert ov and "Kendall" in ov.group(0) and "상위 3 일치" in ov.group(0)
+    card = card_html(page, "r1", "47")
+    assert "시나리오별 순위" in card and "test" in card and "strict" in card
+    assert "시나리오 비교" in page
+    # deterministic
+    again = write_comparison_map(cmp, tmp_path / "cmp2.html").read_text(encoding="utf-8")
+    assert again == page
+    # English
+    en = write_comparison_map(cmp, tmp_path / "en.html", lang="en").read_text(encoding="utf-8")
+    assert "moved up" in en and "Rank change: test → strict" in en
+
+
+def test_cli_compare_map(siting_exe: str, data_dir: Path, tmp_path: Path) -> None:
+    p = run_cli(
+        siting_exe, "--data", str(data_dir), "compare", "test", "strict", "--map", "c.html",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert p.returncode == 0, p.stderr
+    page = (tmp_path / "c.html").read_text(encoding="utf-8")
+    assert len(config(page)["layers"]) == 3
+    assert remote_asset_urls(page) == []
+
+
+def test_comparison_map_sigungu(sigungu_dir: Path, tmp_path: Path) -> None:
+    from siting.compare import compare
+
+    cmp = compare([sigungu_result(sigungu_dir, "test"), sigungu_result(sigungu_dir, "strict")])
+    page = write_comparison_map(cmp, tmp_path / "c.html").read_text(encoding="utf-8")
+    cfg = config(page)
+    assert len(cfg["geometry"]["features"]) == 229
+    assert all(len(lay["label"]) <= 10 for lay in cfg["layers"])
+    assert "시군구 시나리오 비교" in page
+    assert len(page.encode("utf-8")) <= 5_000_000  # two scenarios' cards share their rows
+
+
+# ------------------------------------------------------------------ robustness layer
+
+
+def test_robustness_layer(data_dir: Path) -> None:
+    r = result_for(data_dir, "strict")
+    a = robustness_layer(r, samples=400, seed=5)
+    b = robustness_layer(r, samples=400, seed=5)
+    c = robustness_layer(r, samples=400, seed=6)
+    assert a.values == b.values and a.values != c.values
+    present = [v for v in a.values.values() if v is not None]
+    assert all(0 <= v <= 1 for v in present)
+    assert sum(present) == pytest.approx(3.0, abs=1e-6)
+    assert {k for k, v in a.values.items() if v is None} == {"11", "30", "36"}
+    assert "P(top 3)" in a.name
+    page = build_map([r], extra_layers=[a])
+    cfg = config(page)
+    lay = cfg["layers"][1]
+    assert lay["styles"]["11"]["pattern"] == "excluded"
+    legend = page.split('<div class="st-legend-body" data-layer="m0" hidden>')[1]
+    legend = legend.split('<div class="st-legend-body"')[0]
+    ticks = re.findall(r'<span class="st-tick[^"]*"[^>]*>([^<]*)<', legend)
+    assert ticks == ["0 %", "25 %", "50 %", "75 %", "100 %"]
+    assert "시드 5" in legend and "상위 3위 확률 P(top 3)" in legend
+    assert "제외 지역 (순위 없음)" in legend
+    assert '<section class="st-overview" data-layer="m0"' in page
+
+
+def test_cli_map_sensitivity(siting_exe: str, data_dir: Path, tmp_path: Path) -> None:
+    args = ["--data", str(data_dir), "map", "-s", "test", "--sensitivity", "--samples", "300"]
+    p1 = run_cli(siting_exe, *args, "--seed", "3", "-o", "a.html", cwd=tmp_path)
+    p2 = run_cli(siting_exe, *args, "--seed", "3", "-o", "b.html", cwd=tmp_path)
+    p3 = run_cli(siting_exe, *args, "--seed", "4", "-o", "c.html", cwd=tmp_path)
+    assert p1.returncode == p2.returncode == p3.returncode == 0, p1.stderr
+    a, b, c = ((tmp_path / f).read_bytes() for f in ("a.html", "b.html", "c.html"))
+    assert a == b and a != c
+    cfg = config(a.decode("utf-8"))
+    assert [lay["kind"] for lay in cfg["layers"]] == ["result", "metric"]
+    assert "P(top 3)" in a.decode("utf-8")
+
+
+def test_cli_map_sigungu(siting_exe: str, sigungu_dir: Path, tmp_path: Path) -> None:
+    t0 = time.perf_counter()
+    p = run_cli(
+        siting_exe, "--data", str(sigungu_dir), "map", "-s", "test", "--level", "sigungu",
+        cwd=tmp_path,
+    )  # fmt: skip
+    wall = time.perf_counter() - t0
+    assert p.returncode == 0, p.stderr
+    out = tmp_path / "maps" / "test-sigungu.html"
+    assert out.exists()
+    assert out.stat().st_size <= 4_000_000
+    assert wall <= 6.0, f"siting map --level sigungu took {wall:.2f} s (target 3 s)"
+
+
+# ------------------------------------------------------------------ facility kinds
+
+THERMAL = [
+    ("coal-a", "coal_plant", "당진화력", "Dangjin coal", "44", 37.05, 126.51, "operating", "6040"),
+    ("lng-a", "lng_plant", "인천복합", "Incheon LNG", "28", 37.48, 126.62, "operating", "1800"),
+    ("oil-a", "oil_plant", "제주화력", "Jeju oil", "50", 33.52, 126.58, "operating", "200"),
+    ("ps-a", "pumped_storage", "청평양수", "Cheongpyeong PS", "41", 37.75, 127.45, "operating", ""),
+    ("ref-a", "reference_point", "서울특별시청", "Seoul City Hall", "11", 37.5677, 126.9773,
+     "", ""),
+]  # fmt: skip
+
+
+def test_thermal_and_reference_facilities(tmp_path: Path, sido_geojson: Path) -> None:
+    data = write_data(tmp_path / "d", boundaries=sido_geojson)
+    with (data / "facilities.csv").open("a", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        for row in THERMAL:
+            w.writerow([*row, "fac"])
+    page = build_map([result_for(data)])
+    groups = {g["kind"]: g for g in config(page)["facilities"]}
+    thermal = groups["thermal_plant"]
+    assert thermal["label"] == "대형 화력발전소"
+    assert [s["kind"] for s in thermal["styles"]] == ["coal_plant", "lng_plant", "oil_plant"]
+    assert len({s["color"] for s in thermal["styles"]}) == 3
+    assert sorted(it["k"] for it in thermal["items"]) == [0, 1, 2]
+    for kind in ("coal_plant", "lng_plant", "oil_plant"):
+        assert kind not in groups  # one layer for the three fuels
+    ref = groups["reference_point"]
+    assert ref["color"] == "#8c8c8c" and ref["radius"] <= 3
+    assert "pumped_storage" in groups
+    # shown on opening: neither (the layer control says so)
+    assert json.dumps("거리 기준점 (1)")[1:-1] in page
+    assert json.dumps("대형 화력발전소 (3)")[1:-1] in page
+    shown = re.findall(r"(feature_group_fac\d+)\.addTo\(map_main\)", page)
+    by_group = {g["group"]: k for k, g in groups.items()}
+    assert {by_group.get(x) for x in shown} & {
+        "thermal_plant",
+        "reference_point",
+        "pumped_storage",
+    } == set()
+    for text in ("석탄화력", "LNG 복합화력", "유류화력", "양수발전소"):
+        assert text in page
+    en = build_map([result_for(data)], lang="en")
+    assert "Large thermal plants (3)" in en and "Coal" in en

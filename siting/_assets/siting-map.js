@@ -1,10 +1,12 @@
 /* siting map page behaviour (MIT, siting project).
  * Data comes from the JSON block #siting-data; every rich piece of HTML (tables, legends,
- * cards, popups) was written and escaped by Python. This script only toggles it, and builds
- * tooltips and labels with textContent: it never assigns data to innerHTML. */
+ * cards, shared card rows, popups) was written and escaped by Python. This script only toggles
+ * it, clones <template> elements, and builds tooltips and labels with textContent: it never
+ * assigns data to innerHTML. */
 (function () {
   "use strict";
   var SMALL = { "11": 1, "26": 1, "27": 1, "28": 1, "29": 1, "30": 1, "31": 1, "36": 1 };
+  var SCALE = 10000;
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -14,22 +16,41 @@
   }
   function all(sel) { return Array.prototype.slice.call(document.querySelectorAll(sel)); }
 
+  // rings come as [x0, y0, dx1, dy1, ...] in 1e-4 degree (see siting.maps._delta)
+  function decodeLine(ring, lonLat) {
+    var out = new Array(ring.length / 2), x = 0, y = 0;
+    for (var i = 0; i < ring.length; i += 2) {
+      x += ring[i]; y += ring[i + 1];
+      out[i / 2] = lonLat ? [x / SCALE, y / SCALE] : [y / SCALE, x / SCALE];
+    }
+    return out;
+  }
+  function decodeGeometry(g) {
+    if (!g.enc) return g;
+    var polys = g.enc.map(function (p) { return p.map(function (r) { return decodeLine(r, true); }); });
+    return g.type === "Polygon" ? { type: "Polygon", coordinates: polys[0] }
+      : { type: "MultiPolygon", coordinates: polys };
+  }
+
   function init() {
     var cfg = JSON.parse(document.getElementById("siting-data").textContent);
     var map = window[cfg.map];
     if (!map) return;
+    var t0 = (window.performance && performance.now) ? performance.now() : 0;
     if (location.hash === "#static") document.body.classList.add("st-static");
-    var panes = { "st-patterns": 410, "st-outline": 420, "st-facilities": 450, "st-labels": 460 };
+    if (cfg.level) document.body.classList.add("st-level-" + cfg.level);
+    cfg.geometry.features.forEach(function (f) { f.geometry = decodeGeometry(f.geometry); });
+    var panes = { "st-patterns": 410, "st-sido": 415, "st-outline": 420, "st-facilities": 450, "st-labels": 460 };
     Object.keys(panes).forEach(function (name) {
       var p = map.createPane(name);
       p.style.zIndex = String(panes[name]);
       if (name !== "st-facilities") p.style.pointerEvents = "none";
     });
-    var state = { active: 0, selected: null, hover: null };
+    var state = { active: Number(cfg.active) || 0, selected: null, hover: null };
     var fillOpacity = cfg.tiles ? 0.72 : 1;
     var outline = L.geoJSON(null, {
       pane: "st-outline", interactive: false,
-      style: function () { return { fill: false, color: "#0b1a2a", weight: 2.6, opacity: 1 }; }
+      style: function () { return { fill: false, color: "#0b1a2a", weight: cfg.level === "sigungu" ? 2.2 : 2.6, opacity: 1 }; }
     }).addTo(map);
     var hoverLine = L.geoJSON(null, {
       pane: "st-outline", interactive: false,
@@ -38,6 +59,20 @@
     var featureOf = {};
     cfg.geometry.features.forEach(function (f) { featureOf[f.id] = f; });
 
+    // ---------------------------------------------------------------- 시도 outlines (시군구 map)
+    if (cfg.outlines) {
+      var sidoRenderer = L.svg({ pane: "st-sido", padding: 0.5 });
+      var sidoLines = function (lines) { return lines.map(function (r) { return decodeLine(r, false); }); };
+      L.polyline(sidoLines(cfg.outlines.coast || []), {
+        renderer: sidoRenderer, interactive: false, color: "#3d4a57", weight: 0.8, opacity: 0.9,
+        className: "st-sido-coast", smoothFactor: 1
+      }).addTo(map);
+      L.polyline(sidoLines(cfg.outlines.borders || []), {
+        renderer: sidoRenderer, interactive: false, color: "#1f2a36", weight: 1.6, opacity: 0.95,
+        className: "st-sido-border", smoothFactor: 1
+      }).addTo(map);
+    }
+
     function tipFor(layerCfg, code) {
       var box = el("div");
       (layerCfg.tooltip[code] || []).forEach(function (line) { box.appendChild(el("div", null, line)); });
@@ -45,14 +80,21 @@
     }
 
     // ---------------------------------------------------------------- choropleth layers
-    cfg.layers.forEach(function (lc, k) {
+    // each layer's shapes are made the first time it is shown (one 시군구 layer is ~90k points)
+    var built = {};
+    function buildLayer(k) {
+      if (built[k]) return;
+      built[k] = true;
+      var lc = cfg.layers[k];
       var group = window[lc.group];
+      var sig = cfg.level === "sigungu";
       var regions = L.geoJSON(cfg.geometry, {
         style: function (f) {
           var s = lc.styles[f.id] || {};
           return {
             fillColor: s.color || "#d9d9d9", fillOpacity: fillOpacity, color: lc.border,
-            weight: lc.border === "#ffffff" ? 0.9 : 0.6, opacity: 1, className: "st-region st-region-" + lc.key
+            weight: lc.border === "#ffffff" ? (sig ? 0.5 : 0.9) : (sig ? 0.4 : 0.6), opacity: sig ? 0.9 : 1,
+            className: "st-region st-region-" + lc.key
           };
         },
         onEachFeature: function (f, layer) {
@@ -75,24 +117,141 @@
           }
         }));
       }
-    });
+    }
 
     // ---------------------------------------------------------------- labels
     var labelGroup = window[cfg.labels];
     var labelNodes = {};
-    Object.keys(cfg.regions).forEach(function (code) {
-      var r = cfg.regions[code];
-      var inner = el("div", "st-label-in");
-      var dx = Number(r.nudge[0]) || 0, dy = Number(r.nudge[1]) || 0;
-      if (dx || dy) inner.style.transform = "translate(calc(-50% + " + dx + "px), calc(-50% + " + dy + "px))";
-      var name = el("span", "st-label-name", r.name);
-      var sub = el("small", "st-label-sub", "");
-      inner.appendChild(name);
-      inner.appendChild(sub);
-      labelNodes[code] = sub;
-      var icon = L.divIcon({ className: "st-label" + (SMALL[code] ? " st-label-small" : ""), html: inner, iconSize: [0, 0] });
-      labelGroup.addLayer(L.marker(r.label, { icon: icon, interactive: false, keyboard: false, pane: "st-labels" }));
-    });
+    var callouts = [];  // 시군구: the labelled regions of the active layer, most important first
+    if (!cfg.callouts) {
+      Object.keys(cfg.regions).forEach(function (code) {
+        var r = cfg.regions[code];
+        var inner = el("div", "st-label-in");
+        var dx = Number(r.nudge[0]) || 0, dy = Number(r.nudge[1]) || 0;
+        if (dx || dy) inner.style.transform = "translate(calc(-50% + " + dx + "px), calc(-50% + " + dy + "px))";
+        var name = el("span", "st-label-name", r.name);
+        var sub = el("small", "st-label-sub", "");
+        inner.appendChild(name);
+        inner.appendChild(sub);
+        labelNodes[code] = sub;
+        var icon = L.divIcon({ className: "st-label" + (SMALL[code] ? " st-label-small" : ""), html: inner, iconSize: [0, 0] });
+        labelGroup.addLayer(L.marker(r.label, { icon: icon, interactive: false, keyboard: false, pane: "st-labels" }));
+      });
+    }
+
+    function buildCallouts() {
+      callouts.forEach(function (c) { labelGroup.removeLayer(c.marker); });
+      callouts = [];
+      var lc = cfg.layers[state.active];
+      var codes = (lc.order || []).slice();
+      // the selected region is named too, and placed first
+      if (state.selected !== null && cfg.regions[state.selected]) {
+        codes = [state.selected].concat(codes.filter(function (c) { return c !== state.selected; }));
+      }
+      codes.forEach(function (code) {
+        var r = cfg.regions[code];
+        if (!r) return;
+        var root = el("div", "st-callout" + (code === state.selected ? " st-callout-selected" : ""));
+        var leader = el("div", "st-leader");
+        var dot = el("div", "st-anchor");
+        var box = el("div", "st-label-in st-callout-box");
+        if (lc.badge && lc.badge[code]) box.appendChild(el("span", "st-badge-rank", lc.badge[code]));
+        box.appendChild(el("span", "st-label-name", r.name));
+        var sub = lc.label[code];
+        if (sub === undefined) {  // not a top region: its rank and score from the tooltip
+          sub = ((lc.tooltip[code] || [])[1] || "");
+        }
+        box.appendChild(el("span", "st-label-sub", sub));
+        root.appendChild(leader);
+        root.appendChild(dot);
+        root.appendChild(box);
+        var icon = L.divIcon({ className: "st-label st-label-callout", html: root, iconSize: [0, 0] });
+        var marker = L.marker(r.label, { icon: icon, interactive: false, keyboard: false, pane: "st-labels" });
+        labelGroup.addLayer(marker);
+        callouts.push({ code: code, marker: marker, root: root, box: box, leader: leader, dot: dot });
+      });
+      placeCallouts();
+    }
+
+    // greedy placement: each label (most important first) takes the free spot nearest to its
+    // region; a displaced label gets a leader line to a dot on its region
+    function placeCallouts() {
+      if (!callouts.length || !map.hasLayer(labelGroup)) return;
+      var size = map.getSize();
+      var placed = [];
+      // the legend and the map's own controls are obstacles
+      var box0 = map.getContainer().getBoundingClientRect();
+      Array.prototype.forEach.call(map.getContainer().querySelectorAll(".leaflet-control"), function (n) {
+        var r = n.getBoundingClientRect();
+        if (r.width && r.height) {
+          placed.push({ x0: r.left - box0.left, x1: r.right - box0.left, y0: r.top - box0.top, y1: r.bottom - box0.top });
+        }
+      });
+      var anchors = callouts.map(function (c) {
+        return map.latLngToContainerPoint(cfg.regions[c.code].label);
+      });
+      function free(r, self) {
+        if (r.x0 < 2 || r.y0 < 2 || r.x1 > size.x - 2 || r.y1 > size.y - 2) return false;
+        for (var i = 0; i < placed.length; i++) {
+          var q = placed[i];
+          if (r.x0 < q.x1 + 3 && r.x1 > q.x0 - 3 && r.y0 < q.y1 + 2 && r.y1 > q.y0 - 2) return false;
+        }
+        for (var j = 0; j < anchors.length; j++) {
+          var a = anchors[j];
+          if (j !== self && a.x > r.x0 - 4 && a.x < r.x1 + 4 && a.y > r.y0 - 4 && a.y < r.y1 + 4) return false;
+        }
+        return true;
+      }
+      function gap(dx, dy, w, h) {  // anchor to the nearest point of a box centred at (dx, dy)
+        var px = Math.max(dx - w / 2, Math.min(0, dx + w / 2));
+        var py = Math.max(dy - h / 2, Math.min(0, dy + h / 2));
+        return [px, py];
+      }
+      callouts.forEach(function (c, idx) {
+        var a = anchors[idx];
+        // a region whose label point is out of view gets no label
+        c.root.hidden = a.x < 0 || a.y < 0 || a.x > size.x || a.y > size.y;
+        if (c.root.hidden) return;
+        c.box.style.transform = "translate(-50%, -50%)";
+        var w = c.box.offsetWidth, h = c.box.offsetHeight;
+        var cands = [[0, 0]];
+        for (var iy = -7; iy <= 7; iy++) {
+          for (var ix = -2; ix <= 2; ix++) {
+            if (ix === 0 && iy === 0) continue;
+            var dx = ix === 0 ? 0 : (ix > 0 ? 1 : -1) * (w / 2 + 12 + (Math.abs(ix) - 1) * (w + 8));
+            var dy = ix === 0 ? (iy > 0 ? 1 : -1) * (h / 2 + 8 + (Math.abs(iy) - 1) * (h + 3)) : iy * (h + 3);
+            cands.push([dx, dy]);
+          }
+        }
+        cands.sort(function (p, q) {
+          var gp = gap(p[0], p[1], w, h), gq = gap(q[0], q[1], w, h);
+          return (gp[0] * gp[0] + gp[1] * gp[1]) - (gq[0] * gq[0] + gq[1] * gq[1]) || (p[1] - q[1]) || (q[0] - p[0]);
+        });
+        var best = null;
+        for (var i = 0; i < cands.length; i++) {
+          var cx = cands[i][0], cy = cands[i][1];
+          var r = { x0: a.x + cx - w / 2, x1: a.x + cx + w / 2, y0: a.y + cy - h / 2, y1: a.y + cy + h / 2 };
+          if (free(r, idx)) { best = [cx, cy, r]; break; }
+        }
+        if (!best) {  // no room left near its region: the less important label gives way
+          c.root.hidden = true;
+          return;
+        }
+        placed.push(best[2]);
+        var bx = best[0], by = best[1];
+        c.box.style.transform = "translate(calc(-50% + " + bx + "px), calc(-50% + " + by + "px))";
+        var moved = bx !== 0 || by !== 0;
+        c.leader.hidden = !moved;
+        c.dot.hidden = !moved;
+        if (moved) {  // a leader from the anchor to the nearest point of the label's box
+          var g = gap(bx, by, w, h);
+          c.leader.style.width = Math.sqrt(g[0] * g[0] + g[1] * g[1]).toFixed(1) + "px";
+          c.leader.style.transform = "rotate(" + Math.atan2(g[1], g[0]).toFixed(4) + "rad)";
+        }
+      });
+    }
+    map.on("moveend resize", placeCallouts);
+    map.on("overlayadd", function (e) { if (e.layer === labelGroup) placeCallouts(); });
 
     var islandDots = [];
     (cfg.islands || []).forEach(function (isl) {
@@ -113,10 +272,11 @@
     cfg.facilities.forEach(function (fg, k) {
       var group = window[fg.group];
       fg.items.forEach(function (it, j) {
+        var st = (fg.styles && fg.styles[it.k]) || fg;
         var mk = L.circleMarker([it.lat, it.lon], {
-          pane: "st-facilities", radius: fg.radius, color: fg.hollow ? fg.color : "#ffffff",
-          weight: fg.hollow ? 2 : 1.5, fillColor: fg.hollow ? "#ffffff" : fg.color, fillOpacity: 0.95,
-          className: "st-fac st-fac-" + fg.kind
+          pane: "st-facilities", radius: st.radius, color: st.hollow ? st.color : "#ffffff",
+          weight: st.hollow ? 2 : 1.5, fillColor: st.hollow ? "#ffffff" : st.color, fillOpacity: 0.95,
+          className: "st-fac st-fac-" + (st.kind || fg.kind)
         });
         mk.bindTooltip(function () { return el("span", null, it.name); }, { direction: "top", offset: [0, -6] });
         mk.bindPopup(function () {
@@ -159,6 +319,16 @@
     function show(nodes, pred) { nodes.forEach(function (n) { n.hidden = !pred(n); }); }
     function resultKey() { return "r" + cfg.layers[state.active].result; }
 
+    // rows shared by several cards are <template id="st-ev-N">; fill a card when it opens
+    function fillShared(card) {
+      Array.prototype.forEach.call(card.querySelectorAll("li[data-ev]"), function (li) {
+        if (li.firstChild) return;
+        var tpl = document.getElementById("st-ev-" + li.getAttribute("data-ev"));
+        if (tpl) li.appendChild(tpl.content.cloneNode(true));
+      });
+    }
+
+    var lastLabelLayer = "";
     function refreshPanels() {
       var key = cfg.layers[state.active].key;
       show(all(".st-legend-body"), function (n) { return n.getAttribute("data-layer") === key; });
@@ -170,13 +340,22 @@
           return n.getAttribute("data-layer") === rk && n.getAttribute("data-region") === state.selected;
         })[0] || null;
       }
+      if (card) fillShared(card);
       show(all("article.st-card"), function (n) { return n === card; });
-      show(all("section.st-overview"), function (n) { return !card && n.getAttribute("data-layer") === rk; });
+      // a layer's own overview (comparison, robustness), else its result's
+      var overviews = all("section.st-overview");
+      var own = overviews.some(function (n) { return n.getAttribute("data-layer") === key; });
+      show(overviews, function (n) { return !card && n.getAttribute("data-layer") === (own ? key : rk); });
       all("table.st-rank tbody tr").forEach(function (tr) {
         tr.classList.toggle("st-selected", tr.getAttribute("data-region") === state.selected);
       });
       var lc = cfg.layers[state.active];
-      Object.keys(labelNodes).forEach(function (code) { labelNodes[code].textContent = lc.label[code] || ""; });
+      if (cfg.callouts) {
+        var labelKey = state.active + "|" + state.selected;
+        if (lastLabelLayer !== labelKey) { lastLabelLayer = labelKey; buildCallouts(); }
+      } else {
+        Object.keys(labelNodes).forEach(function (code) { labelNodes[code].textContent = lc.label[code] || ""; });
+      }
       islandDots.forEach(function (d) {
         var s = lc.styles[d.region] || {};
         d.marker.setStyle({ fillColor: s.color || "#d9d9d9" });
@@ -194,7 +373,7 @@
       outline.clearLayers();
       if (code !== null && featureOf[code]) {
         outline.addData(featureOf[code]);
-        if (fit) map.fitBounds(cfg.regions[code].focus, { padding: [40, 40], maxZoom: 8 });
+        if (fit) map.fitBounds(cfg.regions[code].focus, { padding: [40, 40], maxZoom: cfg.focusZoom || 8 });
         var row = all("table.st-rank tbody tr").filter(function (tr) {
           return !tr.closest("table").hidden && tr.getAttribute("data-region") === code;
         })[0];
@@ -204,6 +383,7 @@
     }
 
     function setActive(k) {
+      buildLayer(k);
       state.active = k;
       refreshPanels();
     }
@@ -221,11 +401,20 @@
     all(".st-close").forEach(function (b) { b.addEventListener("click", function () { select(null, false); }); });
     document.addEventListener("keydown", function (ev) { if (ev.key === "Escape") select(null, false); });
 
+    // the page's layout settled after the map was made (level class, layer control moved)
+    map.invalidateSize({ animate: false, pan: false });
     map.fitBounds(cfg.bounds, { padding: [8, 8], animate: false });
     var b = L.latLngBounds(cfg.bounds).pad(0.6);
     map.setMaxBounds(b);
+    buildLayer(state.active);
     refreshPanels();
-    window.sitingMap = { map: map, select: select, setActive: setActive, state: state };
+    window.sitingMap = {
+      map: map, select: select, setActive: setActive, state: state,
+      placeLabels: placeCallouts,
+      // ms spent in this script, and since navigation start (page parse included)
+      renderMs: t0 ? performance.now() - t0 : null,
+      readyMs: t0 ? performance.now() : null
+    };
     document.body.setAttribute("data-ready", "1");
   }
 
