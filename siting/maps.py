@@ -119,10 +119,10 @@ FACILITY_KINDS: dict[str, tuple[str, int, str, str, bool, bool]] = {
     "research_complex": ("#bf812d", 5, "연구단지", "Research complexes", False, False),
     "research_institute": ("#8c6d31", 4, "연구기관", "Research institutes", False, False),
     "university": ("#636363", 4, "대학", "Universities", False, False),
-    # large thermal plants: one map layer (FACILITY_LAYERS), a colour per fuel
-    "coal_plant": ("#5c3b1e", 5, "석탄화력", "Coal", False, False),
-    "lng_plant": ("#e08214", 5, "LNG 복합화력", "LNG", False, False),
-    "oil_plant": ("#4d4d4d", 5, "유류화력", "Oil", False, False),
+    # large thermal plants: one map layer (FACILITY_LAYERS), squares, a colour per fuel
+    "coal_plant": ("#3b2a1a", 5, "석탄화력", "Coal", False, False),
+    "lng_plant": ("#f46d43", 5, "LNG 복합화력", "LNG", False, False),
+    "oil_plant": ("#8c8c8c", 5, "유류화력", "Oil", False, False),
     "pumped_storage": ("#2171b5", 5, "양수발전소", "Pumped-storage plants", True, False),
     # the point distances to Seoul are measured from: hidden at start, small and grey
     "reference_point": ("#8c8c8c", 3, "거리 기준점", "Distance reference point", False, False),
@@ -136,6 +136,8 @@ FACILITY_LAYERS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     ),
 }
 _LAYER_OF_KIND = {k: key for key, (_, _, kinds) in FACILITY_LAYERS.items() for k in kinds}
+# drawn as squares, so power plants of any fuel read apart from the round symbols
+_SQUARE_KINDS = frozenset({"coal_plant", "lng_plant", "oil_plant"})
 _OTHER_FACILITY = ("#525252", 4)
 # small islands named on the map (they are specks at national zoom): (ko, en), lat, lon
 # label offsets in pixels (dx, dy) where neighbouring small regions would collide
@@ -1371,13 +1373,21 @@ def _kind_style(kind: str, lang: str) -> dict[str, Any]:
     spec = FACILITY_KINDS.get(kind)
     if spec is None:
         color, radius = _OTHER_FACILITY
-        return {"kind": kind, "label": kind, "color": color, "radius": radius, "hollow": False}
+        return {
+            "kind": kind,
+            "label": kind,
+            "color": color,
+            "radius": radius,
+            "hollow": False,
+            "square": False,
+        }
     return {
         "kind": kind,
         "label": spec[2 if lang == "ko" else 3],
         "color": spec[0],
         "radius": spec[1],
         "hollow": spec[4],
+        "square": kind in _SQUARE_KINDS,
     }
 
 
@@ -1467,7 +1477,10 @@ def _facility_groups(ds: Dataset, lang: str) -> list[dict[str, Any]]:
 
 def _dot_style(fg: Mapping[str, Any]) -> str:
     c = fg["color"]
-    return f"background:#fff;border-color:{c}" if fg.get("hollow") else f"background:{c}"
+    shape = ";border-radius:1px" if fg.get("square") else ""
+    if fg.get("hollow"):
+        return f"background:#fff;border-color:{c}{shape}"
+    return f"background:{c}{shape}"
 
 
 # ============================================================================ the page
@@ -1690,7 +1703,8 @@ def _build(
             {k: fg[k] for k in ("kind", "label", "color", "radius", "hollow", "group")}
             | {
                 "styles": [
-                    {k: st[k] for k in ("kind", "color", "radius", "hollow")} for st in fg["styles"]
+                    {k: st[k] for k in ("kind", "color", "radius", "hollow", "square")}
+                    for st in fg["styles"]
                 ],
                 "items": [{k: it[k] for k in ("lat", "lon", "name", "k")} for it in fg["items"]],
             }

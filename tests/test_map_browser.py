@@ -600,3 +600,33 @@ def test_robustness_layer_legend(tab: Page, data_dir: Path, tmp_path: Path) -> N
     labels = page.locator(".st-label-sub").all_inner_texts()
     assert any(t.endswith("%") for t in labels)
     tab.shot("map-robustness.png")
+
+
+# ---------------------------------------------------------------------------- facilities
+
+
+def test_thermal_plants_are_squares(tab: Page, sido_geojson: Path, tmp_path: Path) -> None:  # noqa: F811
+    import csv
+
+    from tests.test_maps import THERMAL, write_data
+
+    data = write_data(tmp_path / "d", boundaries=sido_geojson)
+    with (data / "facilities.csv").open("a", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        for row in THERMAL:
+            w.writerow([*row, "fac"])
+    page = tab.open(_cli_map(data, tmp_path / "fac.html", "-s", "test"))
+    # hidden on opening: thermal plants, pumped storage, the reference point
+    for kind in ("coal_plant", "lng_plant", "oil_plant", "pumped_storage", "reference_point"):
+        assert page.locator(f".st-fac-{kind}").count() == 0
+    page.locator(".leaflet-control-layers-overlays label", has_text="대형 화력발전소").click()
+    assert page.locator(".st-fac-square").count() == 3
+    for kind in ("coal_plant", "lng_plant", "oil_plant"):
+        assert page.locator(f".st-fac-{kind}").count() == 1
+    page.locator(".leaflet-control-layers-overlays label", has_text="거리 기준점").click()
+    assert page.locator("path.st-fac-reference_point").count() == 1
+    page.locator(".st-fac-coal_plant").click(force=True)
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for(state="visible", timeout=3000)
+    assert "석탄화력" in popup.inner_text() and "6040 MW" in popup.inner_text()
+    tab.shot("map-thermal.png")

@@ -273,11 +273,24 @@
       var group = window[fg.group];
       fg.items.forEach(function (it, j) {
         var st = (fg.styles && fg.styles[it.k]) || fg;
-        var mk = L.circleMarker([it.lat, it.lon], {
-          pane: "st-facilities", radius: st.radius, color: st.hollow ? st.color : "#ffffff",
-          weight: st.hollow ? 2 : 1.5, fillColor: st.hollow ? "#ffffff" : st.color, fillOpacity: 0.95,
-          className: "st-fac st-fac-" + (st.kind || fg.kind)
-        });
+        var mk;
+        if (st.square) {  // power plants: a square symbol (a div, coloured through style)
+          var sq = el("div", "st-fac-square");
+          var side = 2 * st.radius;
+          sq.style.width = side + "px";
+          sq.style.height = side + "px";
+          sq.style.background = st.color;
+          mk = L.marker([it.lat, it.lon], {
+            pane: "st-facilities", keyboard: false,
+            icon: L.divIcon({ className: "st-fac st-fac-" + st.kind, html: sq, iconSize: [side, side] })
+          });
+        } else {
+          mk = L.circleMarker([it.lat, it.lon], {
+            pane: "st-facilities", radius: st.radius, color: st.hollow ? st.color : "#ffffff",
+            weight: st.hollow ? 2 : 1.5, fillColor: st.hollow ? "#ffffff" : st.color, fillOpacity: 0.95,
+            className: "st-fac st-fac-" + (st.kind || fg.kind)
+          });
+        }
         mk.bindTooltip(function () { return el("span", null, it.name); }, { direction: "top", offset: [0, -6] });
         mk.bindPopup(function () {
           var box = el("div");
