@@ -1103,3 +1103,15 @@ def test_thermal_and_reference_facilities(tmp_path: Path, sido_geojson: Path) ->
         assert text in page
     en = build_map([result_for(data)], lang="en")
     assert "Large thermal plants (3)" in en and "Coal" in en
+
+
+def test_comparison_and_robustness_escape_payloads(xss_dir: Path, tmp_path: Path) -> None:
+    from siting.compare import compare
+
+    a, b = result_for(xss_dir, "test"), result_for(xss_dir, "strict")
+    page = write_comparison_map(compare([a, b]), tmp_path / "x.html").read_text(encoding="utf-8")
+    page += build_map([a], extra_layers=[robustness_layer(a, samples=200, seed=1)])
+    for payload in XSS:
+        assert payload not in page
+    assert not re.search(r"<(?:img|svg)\b[^>]*\bon\w+\s*=", page, flags=re.I)
+    assert "충북&lt;script&gt;" in page
