@@ -917,7 +917,7 @@ def _gradient_html(
 
     def cls(v: float) -> str:
         # a label at either end is aligned inwards so it never sticks out of the legend
-        if len(fmt(v)) <= 3:
+        if len(fmt(v)) <= 1:
             return "st-tick"
         if abs(v - lo) < 1e-9 * max(1.0, abs(hi - lo)):
             return "st-tick st-tick-first"
