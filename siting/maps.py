@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import base64
 import html
-import itertools
 import json
 import math
 import re
@@ -627,17 +626,20 @@ def _to_feature_collection(layer: Any) -> dict[str, Any]:
 _SCALE = 10_000
 
 
-def _ints(ring: Sequence[Sequence[float]]) -> list[tuple[int, int]]:
-    return [(round(float(x) * _SCALE), round(float(y) * _SCALE)) for x, y, *_ in ring]
+def _ints(ring: Sequence[Sequence[float]]) -> Any:
+    """A ring's (lon, lat) as an (n, 2) int64 array in units of 1e-4 degree."""
+    import numpy as np
+
+    a = np.asarray([p[:2] for p in ring], dtype=float).reshape(-1, 2)
+    return np.rint(a * _SCALE).astype(np.int64)
 
 
-def _delta(points: Sequence[tuple[int, int]]) -> list[int]:
-    out: list[int] = []
-    px = py = 0
-    for x, y in points:
-        out += (x - px, y - py)
-        px, py = x, y
-    return out
+def _delta(points: Any) -> list[int]:
+    """[x0, y0, dx1, dy1, ...] of an (n, 2) integer array (or a list of pairs)."""
+    import numpy as np
+
+    pts = np.asarray(points, dtype=np.int64).reshape(-1, 2)
+    return np.diff(pts, axis=0, prepend=np.zeros((1, 2), np.int64)).ravel().tolist()
 
 
 def _encode_geometry(geom: Mapping[str, Any]) -> dict[str, Any]:
@@ -648,9 +650,11 @@ def _encode_geometry(geom: Mapping[str, Any]) -> dict[str, Any]:
         rings = []
         for ring in poly:
             pts = _ints(ring)
-            dedup = [p for k, p in enumerate(pts) if k == 0 or p != pts[k - 1]]
-            if len(dedup) >= 4:
-                rings.append(_delta(dedup))
+            if len(pts) > 1:  # repeated points (from rounding) dropped
+                keep = [True, *(pts[1:] != pts[:-1]).any(axis=1).tolist()]
+                pts = pts[keep]
+            if len(pts) >= 4:
+                rings.append(_delta(pts))
         if rings:
             enc.append(rings)
     return {"type": geom["type"], "enc": enc}
@@ -659,9 +663,11 @@ def _encode_geometry(geom: Mapping[str, Any]) -> dict[str, Any]:
 def _outline_lines(fc: Mapping[str, Any]) -> dict[str, list[list[int]]]:
     """The 시도 outlines as delta-encoded polylines, each edge once: ``borders`` (shared by
     two 시도) and ``coast`` (edges of one 시도 only: coast and the country's edge)."""
-    from collections import Counter, defaultdict
+    from collections import defaultdict
 
-    count: Counter[tuple[tuple[int, int], tuple[int, int]]] = Counter()
+    import numpy as np
+
+    segs = []  # every edge as (x0, y0, x1, y1), its end points in lexicographic order
     for f in fc.get("features", []):
         g = f.get("geometry")
         if not g or g.get("type") not in ("Polygon", "MultiPolygon"):
@@ -669,17 +675,24 @@ def _outline_lines(fc: Mapping[str, Any]) -> dict[str, list[list[int]]]:
         polys = [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
         for poly in polys:
             for ring in poly:
-                pts = _ints(ring)
-                for a, b in itertools.pairwise(pts):
-                    if a != b:
-                        count[(a, b) if a < b else (b, a)] += 1
+                p = _ints(ring)
+                a, b = p[:-1], p[1:]
+                moved = (a != b).any(axis=1)
+                a, b = a[moved], b[moved]
+                swap = (a[:, 0] > b[:, 0]) | ((a[:, 0] == b[:, 0]) & (a[:, 1] > b[:, 1]))
+                lo = np.where(swap[:, None], b, a)
+                hi = np.where(swap[:, None], a, b)
+                segs.append(np.hstack([lo, hi]))
+    if not segs:
+        return {"borders": [], "coast": []}
+    edges, count = np.unique(np.vstack(segs), axis=0, return_counts=True)
     out: dict[str, list[list[int]]] = {}
-    for name, keep in (("borders", lambda n: n >= 2), ("coast", lambda n: n == 1)):
+    for name, keep in (("borders", count >= 2), ("coast", count == 1)):
         adj: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
-        for (a, b), n in count.items():
-            if keep(n):
-                adj[a].append(b)
-                adj[b].append(a)
+        for x0, y0, x1, y1 in edges[keep].tolist():
+            a, b = (x0, y0), (x1, y1)
+            adj[a].append(b)
+            adj[b].append(a)
         for v in adj.values():
             v.sort()
         seen: set[tuple[tuple[int, int], tuple[int, int]]] = set()
