@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -363,7 +363,7 @@ def load_sigungu(sido: Dataset) -> Dataset:
             if key in own_keys or key in gap_keys:
                 continue  # the unit's own value (or its own documented gap) wins
             inherited.append(Value(**{**v.__dict__, "region": code, "inherited": v.region}))
-    ds = Dataset(
+    return Dataset(
         root,
         units,
         indicators,
@@ -372,21 +372,6 @@ def load_sigungu(sido: Dataset) -> Dataset:
         sido.facilities,
         sido.decisions,
         problems + list(sido.problems),
+        level="sigungu",
+        parent=sido,
     )
-    ds.level = "sigungu"
-    ds.parent = sido
-    return ds
-
-
-def ambiguous_names(units: list[dict[str, str]]) -> dict[str, list[str]]:
-    """Names shared by several units (중구, 고성군 ...): name -> unit codes."""
-    seen: dict[str, list[str]] = {}
-    for u in units:
-        for key in {u["name_ko"], u["short_ko"]}:
-            seen.setdefault(key, []).append(u["code"])
-    return {k: v for k, v in seen.items() if len(v) > 1}
-
-
-def describe(ds: Dataset, code: str) -> dict[str, Any]:
-    u = ds.region_by_code[code]
-    return {"code": code, "name_ko": u["name_ko"], "sido": u["sido"]}
