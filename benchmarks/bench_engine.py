@@ -35,12 +35,16 @@ def engine(n: int, m: int, runs: int = 3) -> tuple[float, float]:
     X = rng.uniform(0, 100, size=(n, m))
     X[rng.random((n, m)) < 0.02] = np.nan  # 2 % gaps exercise the missing-value policy
     t = time.perf_counter()
-    ds = dataset_from_matrix(X, ["benefit", "cost"] * (m // 2) + ["benefit"] * (m % 2),
-                             region_codes=[f"{i:06d}" for i in range(n)])
+    ds = dataset_from_matrix(
+        X,
+        ["benefit", "cost"] * (m // 2) + ["benefit"] * (m % 2),
+        region_codes=[f"{i:06d}" for i in range(n)],
+    )
     ds.index()  # what loading a data folder does once: per-indicator arrays
     build = time.perf_counter() - t
-    sc = Scenario.model_validate({"name": "bench",
-                                  "criteria": {f"c{j}": {"weight": j + 1} for j in range(m)}})
+    sc = Scenario.model_validate(
+        {"name": "bench", "criteria": {f"c{j}": {"weight": j + 1} for j in range(m)}}
+    )
     times = []
     for _ in range(runs):
         t = time.perf_counter()
@@ -71,14 +75,20 @@ def main() -> None:
     exe = shutil.which("siting", path=str(Path(sys.executable).parent)) or "siting"
     print(f"siting --help          {wall([exe, '--help']):.3f} s   (target < 0.3 s)")
     print(f"siting rank            {wall([exe, 'rank', '-f', 'csv']):.3f} s   (target < 1.5 s)")
-    print(f"siting rank -l sigungu {wall([exe, 'rank', '-l', 'sigungu', '-f', 'csv']):.3f} s   "
-          "(target <= 2 s)")
+    print(
+        f"siting rank -l sigungu {wall([exe, 'rank', '-l', 'sigungu', '-f', 'csv']):.3f} s   "
+        "(target <= 2 s)"
+    )
     derive, load = sigungu_derivation()
-    print(f"시군구 spatial criteria {derive:.3f} s   (target <= 2 s; loading and dissolving the "
-          f"full-resolution polygons, {load:.1f} s, not counted)")
+    print(
+        f"시군구 spatial criteria {derive:.3f} s   (target <= 2 s; loading and dissolving the "
+        f"full-resolution polygons, {load:.1f} s, not counted)"
+    )
     t, build = engine(100_000, 20)
-    print(f"engine 100,000 x 20    {t:.3f} s   (target < 0.5 s; building and indexing the "
-          f"synthetic dataset, {build:.1f} s, not counted)")
+    print(
+        f"engine 100,000 x 20    {t:.3f} s   (target < 0.5 s; building and indexing the "
+        f"synthetic dataset, {build:.1f} s, not counted)"
+    )
     t, _ = engine(17, 20, runs=20)
     print(f"engine 17 x 20         {t * 1000:.1f} ms")
 

@@ -21,8 +21,9 @@ from siting.synthetic import dataset_from_matrix
 def setup(n: int, m: int):  # noqa: ANN201
     X = np.random.default_rng(0).uniform(0, 100, (n, m))
     ds = dataset_from_matrix(X, region_codes=[f"{i:05d}" for i in range(n)]).index()
-    sc = Scenario.model_validate({"name": "b", "criteria": {f"c{j}": {"weight": j + 1}
-                                                            for j in range(m)}})
+    sc = Scenario.model_validate(
+        {"name": "b", "criteria": {f"c{j}": {"weight": j + 1} for j in range(m)}}
+    )
     return score(ds, sc)
 
 
@@ -55,8 +56,10 @@ def main() -> None:
         print(f"10,000 samples, {n:>3} regions x {m} criteria: {t:.3f} s (target <= {target} s)")
         try:
             loop = pymcdm_loop(res, 10_000)
-            print(f"    pymcdm WSM looped sample by sample (same ranking step): {loop:.3f} s "
-                  f"-> vectorised is {loop / t:.0f}x faster")
+            print(
+                f"    pymcdm WSM looped sample by sample (same ranking step): {loop:.3f} s "
+                f"-> vectorised is {loop / t:.0f}x faster"
+            )
         except ImportError:
             print("    (pymcdm not installed: pip install -e '.[test]' for the comparison)")
 

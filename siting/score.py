@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from siting._errors import Problem, SitingError
-from siting.aggregate import ADDITIVE, get_aggregator
+from siting.aggregate import ADDITIVE, BUILTIN, get_aggregator
 from siting.regions import RegionResolver
 from siting.result import Adjustment, CriterionInfo, Imputation, Result
 from siting.transform import make_value_function
@@ -141,7 +141,7 @@ def check_scenario(scenario: Scenario, ds: Dataset) -> list[Problem]:
         file, line = scenario.where("method")
         problems.append(Problem(exc.message, file=file, line=line, key="method", fix=exc.fix))
     else:
-        if method not in ("wsm", "wpm", "topsis") and any(
+        if method not in BUILTIN and any(
             c.kind in ("bonus", "penalty") and c.enabled for c in scenario.constraints
         ):
             file, line = scenario.where("method")

@@ -174,8 +174,10 @@ def test_fitted_scenario_is_a_valid_scenario(tmp_path) -> None:
 def test_a_chosen_region_the_scenario_excludes_counts_as_a_miss() -> None:
     X = np.array([[5.0], [4.0], [3.0]])
     ds = make_dataset(X)
-    sc = make_scenario([1], constraints=[{"kind": "exclude", "regions": ["R00"],
-                                          "reason": "excluded for the test"}])
+    sc = make_scenario(
+        [1],
+        constraints=[{"kind": "exclude", "regions": ["R00"], "reason": "excluded for the test"}],
+    )
     bt = backtest(ds, sc, [decision(0, ["R00"]), decision(1, ["R01"])])
     assert [it.rank for it in bt.items] == [0, 1]
     s = bt.summary

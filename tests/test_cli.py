@@ -10,8 +10,19 @@ import pytest
 
 from .conftest import DATA
 
-COMMANDS = ("rank", "explain", "validate", "schema", "data", "sources", "compare", "sensitivity",
-            "map", "backtest", "fit-weights")
+COMMANDS = (
+    "rank",
+    "explain",
+    "validate",
+    "schema",
+    "data",
+    "sources",
+    "compare",
+    "sensitivity",
+    "map",
+    "backtest",
+    "fit-weights",
+)
 
 
 def assert_clean_error(proc, *needles: str) -> None:
@@ -210,7 +221,8 @@ def test_compare_and_sensitivity_cli(run) -> None:
     cmp = json.loads(run("compare", "base", "power-first", "-f", "json").stdout)
     assert cmp["agreement"][0]["b"] == "power-first"
     assert {"kendall_tau", "spearman_rho", "weighted_spearman", "ws_similarity"} <= set(
-        cmp["agreement"][0])
+        cmp["agreement"][0]
+    )
     assert_clean_error(run("compare", "base"), "at least two scenarios")
     a = run("sensitivity", "--samples", "2000", "--seed", "3", "-f", "json").stdout
     b = run("sensitivity", "--samples", "2000", "--seed", "3", "-f", "json").stdout

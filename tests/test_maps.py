@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from siting.config import load_scenario
+from siting.datafiles import VALUE_COLUMNS
 from siting.dataset import load_dataset
 from siting.maps import (
     ATTRIBUTION,
@@ -280,19 +281,7 @@ def write_data(
         )
     with (root / "values.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(
-            [
-                "region",
-                "indicator",
-                "period",
-                "value",
-                "unit",
-                "source",
-                "quote",
-                "quote_type",
-                "note",
-            ]
-        )
+        w.writerow(VALUE_COLUMNS)
         for k, (code, *_rest) in enumerate(REGIONS):
             q = f"{code} 발전량/판매량 = {POWER[k]}%"
             if payload and code == "43":
