@@ -18,7 +18,7 @@ from siting.sensitivity import monte_carlo, rank_statistics, sample_weights
 from siting.synthetic import dataset_from_matrix
 
 
-def setup(n: int, m: int):  # noqa: ANN201
+def setup(n: int, m: int):
     X = np.random.default_rng(0).uniform(0, 100, (n, m))
     ds = dataset_from_matrix(X, region_codes=[f"{i:05d}" for i in range(n)]).index()
     sc = Scenario.model_validate(
@@ -27,7 +27,7 @@ def setup(n: int, m: int):  # noqa: ANN201
     return score(ds, sc)
 
 
-def timed(fn, runs: int = 5) -> float:  # noqa: ANN001
+def timed(fn, runs: int = 5) -> float:
     times = []
     for _ in range(runs):
         t = time.perf_counter()
@@ -36,7 +36,7 @@ def timed(fn, runs: int = 5) -> float:  # noqa: ANN001
     return statistics.median(times)
 
 
-def pymcdm_loop(res, samples: int) -> float:  # noqa: ANN001
+def pymcdm_loop(res, samples: int) -> float:
     from pymcdm.methods import WSM
 
     method = WSM(normalization_function=lambda x, cost: x)
