@@ -214,9 +214,9 @@ class Dataset:
         h = hashlib.sha256()
         names = list(HASHED_FILES)
         if self.level == "sigungu":
-            from siting.sigungu import INDICATORS_FILE, UNITS_FILE, VALUES_FILE
+            from siting.sigungu import level_files
 
-            names += [str(UNITS_FILE), str(VALUES_FILE), str(INDICATORS_FILE)]
+            names += [str(p) for p in level_files(self.root)]
         for name in names:
             p = self.root / name
             h.update(name.encode())

@@ -30,6 +30,22 @@ if TYPE_CHECKING:
 UNITS_FILE = Path("sigungu") / "units.csv"
 VALUES_FILE = Path("sigungu") / "values.csv"
 INDICATORS_FILE = Path("sigungu") / "indicators.yaml"
+SOURCES_FILE = Path("sigungu") / "sources.csv"
+
+
+def level_files(root: Path) -> list[Path]:
+    """The 시군구 data files, relative to ``root``, in load order.
+
+    Besides ``units.csv``, ``values.csv``, ``indicators.yaml`` and ``sources.csv``, topic files
+    ``indicators_*.yaml``, ``values_*.csv`` and ``sources_*.csv`` (one per data family, each
+    written by its own build script) are read in name order."""
+    folder = root / "sigungu"
+    out = [UNITS_FILE, VALUES_FILE, INDICATORS_FILE]
+    if (root / SOURCES_FILE).exists():
+        out.append(SOURCES_FILE)
+    for pattern in ("indicators_*.yaml", "values_*.csv", "sources_*.csv"):
+        out += sorted(p.relative_to(root) for p in folder.glob(pattern))
+    return out
 UNIT_COLUMNS = ["code", "sido", "name_ko", "short_ko", "name_en", "short_en", "aliases", "members"]
 
 RESEARCH_KINDS = ("research_institute", "university", "research_complex")
@@ -338,6 +354,7 @@ def load_sigungu(sido: Dataset) -> Dataset:
         Value,
         _read_csv,
         _read_indicators,
+        _read_sources,
         _read_values,
         resolve_conflicts,
     )
@@ -347,10 +364,23 @@ def load_sigungu(sido: Dataset) -> Dataset:
     units = _read_csv(root / UNITS_FILE, tuple(UNIT_COLUMNS), problems)
     for u in units:
         u.pop("_line", None)
-    extra = _read_indicators(root / INDICATORS_FILE, problems)
-    indicators = {**sido.indicators, **extra}
+    files = level_files(root)
+    sources = dict(sido.sources)
+    for rel in files:
+        if rel.name.startswith("sources") and (root / rel).exists():
+            for sid, src in _read_sources(root / rel, problems).items():
+                if sid in sources:
+                    problems.append(Problem(f"duplicate source id {sid!r}", file=str(root / rel)))
+                sources[sid] = src
+    indicators = dict(sido.indicators)
+    for rel in files:
+        if rel.suffix == ".yaml" and (root / rel).exists():
+            indicators.update(_read_indicators(root / rel, problems))
     codes = {u["code"] for u in units}
-    own = _read_values(root / VALUES_FILE, codes, indicators, sido.sources, problems)
+    own = []
+    for rel in files:
+        if rel.name.startswith("values") and (root / rel).exists():
+            own += _read_values(root / rel, codes, indicators, sources, problems)
     own_keys = {(v.region, v.indicator, v.period) for v in own if v.value is not None}
     gap_keys = {(v.region, v.indicator, v.period) for v in own if v.value is None}
     members: dict[str, list[str]] = {}
@@ -367,8 +397,8 @@ def load_sigungu(sido: Dataset) -> Dataset:
         root,
         units,
         indicators,
-        sido.sources,
-        resolve_conflicts(own, sido.sources) + inherited,
+        sources,
+        resolve_conflicts(own, sources) + inherited,
         sido.facilities,
         sido.decisions,
         problems + list(sido.problems),
