@@ -27,8 +27,7 @@ def check_dataset(ds: Dataset) -> list[Problem]:
     used_sources |= {
         s for d in ds.decisions for s in (d.get("rival_sources") or "").split(";") if s
     }
-    sub = root / "sigungu" / "values.csv"
-    if sub.exists():
+    for sub in sorted((root / "sigungu").glob("values*.csv")):
         import csv
 
         with sub.open(encoding="utf-8") as fh:
