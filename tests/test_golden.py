@@ -49,9 +49,7 @@ def _cases() -> list[tuple[str, list[str], bool]]:
             cases.append(
                 (f"explain-{level}-{s}.table", ["explain", EXPLAIN[level], "-s", s, *lv], False)
             )
-            cases.append(
-                (f"backtest-{level}-{s}.table", ["backtest", "-s", s, *lv], False)
-            )
+            cases.append((f"backtest-{level}-{s}.table", ["backtest", "-s", s, *lv], False))
             cases.append((f"map-{level}-{s}.html", ["map", "-s", s, "-o", "{out}", *lv], True))
         cases.append(
             (f"explain-{level}-base.json", ["explain", EXPLAIN[level], "-f", "json", *lv], False)
@@ -67,7 +65,8 @@ def _cases() -> list[tuple[str, list[str], bool]]:
                 )
             )
         cases.append((f"data-{level}.table", ["data", *lv], False))
-        cases.append((f"map-{level}-base-en.html", ["map", "--lang", "en", "-o", "{out}", *lv], True))
+        en_map = ["map", "--lang", "en", "-o", "{out}", *lv]
+        cases.append((f"map-{level}-base-en.html", en_map, True))
         cases.append((f"rank-{level}-base-en.table", ["rank", "--lang", "en", *lv], False))
     cases.append(("fit-weights-sido.table", ["fit-weights"], False))
     cases.append(("sources-sido.table", ["sources", "power_self_sufficiency"], False))
@@ -108,9 +107,11 @@ def test_outputs_match_golden(tmp_path: Path) -> None:
                 continue
         changed.append(" ".join(argv))
     if new_digests and (UPDATE or any(n not in digests for n in new_digests)):
-        merged = {**digests, **new_digests} if not UPDATE else {
-            **{k: v for k, v in digests.items() if k not in new_digests}, **new_digests
-        }
+        merged = (
+            {**digests, **new_digests}
+            if not UPDATE
+            else {**{k: v for k, v in digests.items() if k not in new_digests}, **new_digests}
+        )
         DIGESTS.write_text(json.dumps(merged, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     assert not changed, (
         f"{len(changed)} output(s) differ from tests/golden (regenerate with "
@@ -121,4 +122,4 @@ def test_outputs_match_golden(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ["rank-sido-base.table", "rank-sigungu-base.csv"])
 def test_golden_files_are_recorded(name: str) -> None:
     """The golden folder holds the recorded outputs (a missing file would pass silently)."""
-    assert (GOLDEN / name).exists(), "run SITING_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py"
+    assert (GOLDEN / name).exists(), "record with SITING_UPDATE_GOLDEN=1 (see module docstring)"
