@@ -366,7 +366,9 @@ SOURCES: list[dict[str, str]] = [
         "via": _VIA_KICOX,
         "note": "areas are 천㎡: 울산·미포 designatedArea 48,468 against 48,444 천㎡ 지정면적 in "
         "울산광역시's page (KICOX 2020-12 data, ulsan.go.kr) and 4,805만 ㎡ (Wikipedia); 구미국가 "
-        "1단지 10,089. Sums over the list's 1,363 sites.",
+        "1단지 10,089 against 10,223,000 ㎡ (한국학중앙연구원 encyclopedia), and 1단지 + 2-4단지 "
+        "managedArea 22,307 against 22,628천㎡ 관리면적 on gumi.go.kr. Sums over the list's 1,363 "
+        "sites.",
     },
     {
         "id": "computed-kcue-universities",
