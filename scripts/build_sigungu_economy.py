@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sigungu_economy_meta import INDICATORS_YAML, SOURCES
 from sigungu_match import UnitMatcher
 
-from siting.datafiles import VALUE_COLUMNS, write_csv
+from siting.datafiles import VALUE_COLUMNS, sort_key, write_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -770,10 +770,8 @@ def main(argv: list[str]) -> int:
     except (InputError, OSError, KeyError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    order = {u: i for i, u in enumerate(sorted(UnitMatcher().codes))}
-    rows.sort(
-        key=lambda r: (r["indicator"], r["period"], order.get(r["region"], 9999), r["source"])
-    )
+    order = {u["code"]: i for i, u in enumerate(UnitMatcher().units)}
+    rows.sort(key=sort_key(order))
     changed = write_csv(OUT_VALUES, rows, VALUE_COLUMNS, dry_run=check)
     changed |= write_csv(OUT_SOURCES, SOURCES, SOURCE_COLUMNS, dry_run=check)
     ind_text = INDICATORS_YAML
