@@ -1,4 +1,4 @@
-"""Match 시도/시군구 names (or codes) from an outside table to the 229 units of data/sigungu/units.csv.
+"""Match 시도/시군구 names (or codes) of an outside table to the 229 units (data/sigungu/units.csv).
 
 Shared by the 시군구 build scripts, so every table joins the same way:
 
@@ -7,9 +7,10 @@ Shared by the 시군구 build scripts, so every table joins the same way:
     code = m.match("경상북도", "포항시 남구")    # -> "47110"; None when unknown
     m.report()                                   # names that did not match, once each
 
-Rules: the 시도 is read from any of its names (경북, 경상북도, 강원특별자치도, 51 …); the unit from its
-name, short name or alias; a city's 일반구 ("포항시 남구", "수원시장안구") go to the city; 청원군 to 청주시,
-군위군 to 대구 whatever the 시도 column says; 세종 is one unit.
+Rules: the 시도 is read from any of its names (경북, 경상북도, 강원특별자치도, 51 …); the unit
+from its name, short name or alias; a city's 일반구 ("포항시 남구", "수원시장안구") go to the
+city; 청원군 to 청주시, 군위군 to 대구 whatever the 시도 column says; 세종 is one unit; 인천 남구
+(renamed 2018) to 미추홀구.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 
 _MOVED = {"군위군": "27720", "군위": "27720", "청원군": "43110"}
+# renamed units whose old name is still used in some tables: (시도 code, old name) -> unit
+_RENAMED = {("28", "남구"): "28170"}  # 인천 남구 became 미추홀구 in 2018-07
 
 
 def _norm(text: str) -> str:
@@ -65,7 +68,7 @@ class UnitMatcher:
         if sc == "36":
             return "36110"
         if sc is not None:
-            hit = self.by_name.get((sc, name))
+            hit = self.by_name.get((sc, name)) or _RENAMED.get((sc, name))
             if hit:
                 return hit
             # a city's 일반구: "포항시남구" -> "포항시"
