@@ -71,6 +71,10 @@ SRC_YUN = "yun-pandw-sgg-2001-2021"
 SRC_COMPUTED = "computed-sigungu-power"
 
 
+class InputError(Exception):
+    """A reference table that cannot be read as expected (exit 2, one message)."""
+
+
 def reference_dir() -> Path:
     """The reference folder: $SITING_REFERENCE, else ``shared/reference/sigungu`` next to the
     repository (main checkout) or next to its parent folder (a worktree under ``wt/``)."""
@@ -85,13 +89,22 @@ def reference_dir() -> Path:
     return here.parents[2] / "shared" / "reference" / "sigungu"
 
 
-def _read(path: Path) -> list[dict[str, str]]:
+def _read(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
+    if not path.exists():
+        raise InputError(f"{path}: file not found (set SITING_REFERENCE to the reference folder)")
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        return list(csv.DictReader(fh))
+        reader = csv.DictReader(fh)
+        missing = [c for c in columns if c not in (reader.fieldnames or [])]
+        if missing:
+            raise InputError(f"{path}:1: missing column(s) {', '.join(missing)}")
+        return list(reader)
 
 
-def _num(text: str) -> float:
-    return float((text or "0").replace(",", "") or 0)
+def _num(text: str, where: str = "") -> float:
+    try:
+        return float((text or "0").replace(",", "") or 0)
+    except ValueError:
+        raise InputError(f"{where}: {text!r} is not a number") from None
 
 
 def _row(code, ind, period, value, unit, source, quote, note, qtype="paraphrase"):
@@ -124,15 +137,16 @@ def electricity(ref: Path, m: UnitMatcher) -> tuple[list[dict], dict[str, float]
     parts: dict[str, float] = defaultdict(float)
     names: dict[str, str] = {}
     by_sido: dict[str, float] = defaultdict(float)
-    for r in _read(ref / ELECTRICITY):
+    table = _read(ref / ELECTRICITY, ("시도", "시군구", "계약종별", "1월", "2월", "3월", "4월"))
+    for line, r in enumerate(table, start=2):
         code = m.match(r["시도"], r["시군구"])
         if code is None:
             continue
         kind = r["계약종별"].replace(" ", "")
-        vals = [_num(r[k]) for k in months]
+        vals = [_num(r[k], f"{ELECTRICITY}:{line}: {k}") for k in months]
         if kind == "합계":
             if code in total:
-                raise SystemExit(f"{ELECTRICITY}: two 합계 rows for {r['시도']} {r['시군구']}")
+                raise InputError(f"{ELECTRICITY}: two 합계 rows for {r['시도']} {r['시군구']}")
             total[code] = vals
             names[code] = r["시군구"]
             by_sido[m.sido_code(r["시도"]) or ""] += sum(vals)
@@ -200,24 +214,30 @@ def generators(ref: Path, m: UnitMatcher, codes: list[str]) -> tuple[list[dict],
     places: dict[str, set[str]] = defaultdict(set)
     total_row = None
     listed = 0.0
-    for r in _read(ref / GENERATORS):
+    cols = ("발전기명", "호기", "설비용량", "발전원", "발전종류", "광역지역", "세부지역")
+    for line, r in enumerate(_read(ref / GENERATORS, cols), start=2):
         if r["발전기명"] == "통합":
-            total_row = (int(r["호기"]), _num(r["설비용량"]))
+            total_row = (
+                int(_num(r["호기"], f"{GENERATORS}:{line}: 호기")),
+                _num(r["설비용량"], f"{GENERATORS}:{line}: 설비용량"),
+            )
             continue
         code = _epsis_unit(m, r["광역지역"], r["세부지역"])
         if code is None:
-            raise SystemExit(
+            raise InputError(
                 f"{GENERATORS}: no unit for 세부지역 {r['세부지역']!r}; extend the fix"
             )
         renewable = r["발전종류"] == "신재생"  # counted by KEA, see power_supply_demand_ratio
         bucket = "other" if renewable else FUEL_BUCKET.get(r["발전원"], "other")
-        mw = _num(r["설비용량"])
+        mw = _num(r["설비용량"], f"{GENERATORS}:{line}: 설비용량")
         cap[code][bucket] += mw
         listed += mw
         count[code] += 1
         places[code].add(r["세부지역"].split("(")[0].strip())
     if total_row is None:
-        raise SystemExit(f"{GENERATORS}: the 통합 (total) row is missing")
+        raise InputError(
+            f"{GENERATORS}: the 통합 (total) row is missing; use the full EPSIS export"
+        )
     rows: list[dict] = []
     for code in codes:
         c = cap[code]
@@ -272,11 +292,13 @@ def renewables(ref: Path, m: UnitMatcher) -> tuple[list[dict], dict[str, float],
     label: dict[str, str] = {}
     sido_total: dict[str, tuple[float, float]] = {}
     unit_sum: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
-    for r in _read(ref / RENEWABLES):
+    cols = ("광역", "기초", "에너지원", "발전량(MWh)", "보급용량_발전_누적(kW)")
+    for line, r in enumerate(_read(ref / RENEWABLES, cols), start=2):
         if r["에너지원"] != "신·재생에너지":
             continue
         sc = m.sido_code(r["광역"])
-        kw, mwh = _num(r["보급용량_발전_누적(kW)"]), _num(r["발전량(MWh)"])
+        kw = _num(r["보급용량_발전_누적(kW)"], f"{RENEWABLES}:{line}: 보급용량_발전_누적(kW)")
+        mwh = _num(r["발전량(MWh)"], f"{RENEWABLES}:{line}: 발전량(MWh)")
         is_sido = r["기초"] == r["광역"] or r["기초"] in ("제주도",)
         if is_sido and sc != "36":
             sido_total[sc or ""] = (kw, mwh)
@@ -287,11 +309,11 @@ def renewables(ref: Path, m: UnitMatcher) -> tuple[list[dict], dict[str, float],
             continue
         code = "36110" if sc == "36" else m.match(r["광역"], r["기초"])
         if code is None:
-            raise SystemExit(f"{RENEWABLES}: no unit for {r['광역']} {r['기초']}")
+            raise InputError(f"{RENEWABLES}: no unit for {r['광역']} {r['기초']}")
         if sc == "36":
             sido_total["36"] = (kw, mwh)
         if code in cap:
-            raise SystemExit(f"{RENEWABLES}: two rows for {r['광역']} {r['기초']}")
+            raise InputError(f"{RENEWABLES}: two rows for {r['광역']} {r['기초']}")
         cap[code], gen[code] = kw, mwh
         label[code] = f"{r['광역']} {r['기초']}"
         unit_sum[sc or ""][0] += kw
@@ -376,18 +398,19 @@ def climate(ref: Path, m: UnitMatcher) -> tuple[list[dict], dict]:
     """Mean of yearly tavg and tmax over CLIMATE_YEARS per unit (mean over a city's 2017 구)."""
     per_code: dict[tuple[str, str], list[float]] = defaultdict(list)
     eng: dict[str, str] = {}
-    for r in _read(ref / CLIMATE):
-        if not CLIMATE_YEARS[0] <= int(r["year"]) <= CLIMATE_YEARS[1]:
+    cols = ("SIG_CD", "SIG_ENG_NM", "year", *CLIMATE_VARS)
+    for line, r in enumerate(_read(ref / CLIMATE, cols), start=2):
+        if not CLIMATE_YEARS[0] <= _num(r["year"], f"{CLIMATE}:{line}: year") <= CLIMATE_YEARS[1]:
             continue
         eng[r["SIG_CD"]] = r["SIG_ENG_NM"]
         for var in CLIMATE_VARS:
             if r[var] not in ("", "NA"):
-                per_code[(r["SIG_CD"], var)].append(float(r[var]))
+                per_code[(r["SIG_CD"], var)].append(_num(r[var], f"{CLIMATE}:{line}: {var}"))
     members: dict[str, list[str]] = defaultdict(list)
     for sig in sorted(eng):
         code = m.code(sig)
         if code is None:
-            raise SystemExit(f"{CLIMATE}: SIG_CD {sig} matches no unit; extend UnitMatcher.code")
+            raise InputError(f"{CLIMATE}: SIG_CD {sig} matches no unit; extend UnitMatcher.code")
         members[code].append(sig)
     rows = []
     for code in sorted(members):
@@ -434,7 +457,7 @@ def build(ref: Path) -> tuple[list[dict], dict]:
     q_rows = supply_demand_ratio(codes, cap, re_mw, use_gwh)
     c_rows, c_chk = climate(ref, m)
     if m.unmatched:
-        raise SystemExit("names that match no unit: " + "; ".join(m.report()))
+        raise InputError("names that match no unit: " + "; ".join(m.report()))
     rows = e_rows + g_rows + r_rows + q_rows + c_rows
     order = {c: i for i, c in enumerate(codes)}
     rows.sort(key=lambda r: (r["indicator"], r["period"], order[r["region"]], r["source"]))
@@ -444,12 +467,16 @@ def build(ref: Path) -> tuple[list[dict], dict]:
 def main() -> int:
     check = "--check" in sys.argv
     ref = reference_dir()
-    if not (ref / ELECTRICITY).exists():
-        print(f"reference folder not found: {ref} (set SITING_REFERENCE)", file=sys.stderr)
+    if not ref.is_dir():
+        print(f"error: reference folder not found: {ref} (set SITING_REFERENCE)", file=sys.stderr)
         return 2
     from power_meta import INDICATORS_YAML, SOURCE_COLUMNS, SOURCES
 
-    rows, chk = build(ref)
+    try:
+        rows, chk = build(ref)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     changed = write_csv(OUT_VALUES, rows, VALUE_COLUMNS, dry_run=check)
     changed |= write_csv(OUT_SOURCES, SOURCES, SOURCE_COLUMNS, dry_run=check)
     text = INDICATORS_YAML

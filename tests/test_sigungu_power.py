@@ -230,3 +230,31 @@ def test_build_script_check_passes() -> None:
         timeout=120,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@needs_ref
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [("no-total-row", "통합 (total) row is missing"), ("not-a-number", "is not a number")],
+)
+def test_bad_reference_table_exits_2_with_one_message(tmp_path, fault, message) -> None:
+    for name in (build.ELECTRICITY, build.GENERATORS, build.RENEWABLES, build.CLIMATE):
+        (tmp_path / name).write_bytes((REF / name).read_bytes())
+    gen = tmp_path / build.GENERATORS
+    lines = gen.read_text(encoding="utf-8").splitlines(keepends=True)
+    if fault == "no-total-row":
+        lines = [ln for ln in lines if ",통합," not in ln]
+    else:  # a capacity that is not a number
+        lines[1] = lines[1].replace(",35.35,", ",35.35 MW,")
+    gen.write_text("".join(lines), encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "build_sigungu_power.py"), "--check"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "SITING_REFERENCE": str(tmp_path)},
+        timeout=120,
+    )
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert message in proc.stderr and "Traceback" not in proc.stderr
+    assert build.GENERATORS in proc.stderr
