@@ -5,7 +5,7 @@ Reads four tables from the reference folder (``../shared/reference/sigungu/``, o
 
 * KEPCO 시군구별 전력사용량 by 계약종별, January-April 2023 -> electricity use, industrial share;
 * KPX/EPSIS 발전기현황 (central-dispatch generators, 2026-02-28) -> located capacity by fuel;
-* KEA 기초지자체별 신재생에너지 보급 현황 (year unstated, most likely 2023) -> renewables;
+* KEA 기초지자체별 신재생에너지 보급 현황 (year not printed; 2023, see the source) -> renewables;
 * Yun, Park & Kim (2023) weather by 2017 SIG_CD, 2001-2021 -> mean annual temperature;
 
 and computes the supply/demand ratio from those values. Usage:
@@ -321,7 +321,7 @@ def renewables(ref: Path, m: UnitMatcher) -> tuple[list[dict], dict[str, float],
     rows: list[dict] = []
     note = (
         "신·재생에너지 total (all 14 sources incl. hydro, bioenergy, waste, fuel cells, IGCC); "
-        "year not printed in the file, most likely 2023 (see the source note)"
+        "year not printed in the file; 2023 per matching published 2023 figures (source note)"
     )
     for code in sorted(cap):
         rows.append(

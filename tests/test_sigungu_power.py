@@ -258,3 +258,18 @@ def test_bad_reference_table_exits_2_with_one_message(tmp_path, fault, message) 
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert message in proc.stderr and "Traceback" not in proc.stderr
     assert build.GENERATORS in proc.stderr
+
+
+@needs_ref
+def test_renewables_year_matches_the_published_2023_solar_figures() -> None:
+    """The KEA file prints no year; its new solar equals what was published for 2023
+    (3,682 MW nationally, 태안군 346 MW: impacton.net 16096) and not 2022 (3,278 MW)."""
+    new_kw: dict[tuple[str, str], float] = {}
+    with (REF / build.RENEWABLES).open(encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            if r["에너지원"] == "태양광":
+                new_kw[(r["광역"], r["기초"])] = float(r["보급용량_발전_신규(kW)"] or 0)
+    # 시도 total rows: 기초 == 광역 (세종 included), 제주 as 제주도
+    national = sum(kw for (sido, sgg), kw in new_kw.items() if sgg in (sido, "제주도"))
+    assert national / 1000 == pytest.approx(3682, abs=1)
+    assert new_kw[("충남", "태안군")] / 1000 == pytest.approx(346, abs=0.5)
