@@ -143,8 +143,10 @@ def population_units(rows: list[list[str]], m: UnitMatcher, col: int = 1) -> dic
         code5 = {"51": "42", "52": "45"}.get(adm[:2], adm[:2]) + adm[2:5]
         if code5 in m.codes:
             code: str | None = code5
-        elif m.code(code5):
+        elif code5 in m.member_of:
             continue  # an 일반구 of a city
+        elif alias := m.code(code5):
+            code = alias  # a renamed or moved unit's code (여주시 41670, 군위군 47720)
         else:
             sido, _, sigungu = name.partition(" ")
             code = m.match(sido, sigungu)
