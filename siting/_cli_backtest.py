@@ -110,11 +110,13 @@ def _render_backtest(bt: Any, ds: Any, fmt: Fmt, lang: str) -> Any:
     rows = bt.rows(ds, lang)
     foot = (
         f"scenario {bt.scenario} · {bt.summary.items} chosen regions in "
-        f"{len({r['decision'] for r in rows})} decisions · hash {bt.hash} · p-values: exact, "
+        f"{bt.summary.decisions} decisions · {bt.summary.skipped} decisions skipped · "
+        f"hash {bt.hash} · p-values: hit@k exact, MRR {bt.summary.p_mrr_method}; "
         "null = rank uniform among the ranked regions"
     )
+    skipped = [f"skipped {d}: {why}" for d, why in bt.skipped]
     if fmt is Fmt.csv:
-        return to_csv(rows) + f"# {foot}\n"
+        return to_csv(rows) + "".join(f"# {line}\n" for line in skipped) + f"# {foot}\n"
     summ = _summary_rows(bt)
     if fmt is Fmt.markdown:
         return (
@@ -122,7 +124,8 @@ def _render_backtest(bt: Any, ds: Any, fmt: Fmt, lang: str) -> Any:
             + to_markdown(rows)
             + "\n"
             + to_markdown(summ)
-            + f"\n{foot}\n"
+            + "".join(f"\n- {line}" for line in skipped)
+            + f"\n\n{foot}\n"
         )
     from rich.console import Group
     from rich.text import Text

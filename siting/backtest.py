@@ -29,14 +29,22 @@ if TYPE_CHECKING:
     from siting.dataset import Dataset
     from siting.result import Result
 
-#: Decision kinds used by default: siting of AI infrastructure (not energy-policy zones).
+#: Decision kinds used by default: every kind that sites a computing facility (AI or not,
+#: single site or cluster). Only ``distributed_energy_zone`` (an energy-policy designation,
+#: not a choice of a site for a facility) is left out; ``--kinds all`` includes it.
 DEFAULT_KINDS = (
     "national_ai_computing_center",
     "ai_datacenter",
     "ai_datacenter_mou",
     "manufacturing_ai_center",
+    "datacenter",
+    "datacenter_cluster",
     "other",
 )
+
+
+class NothingKnown(SitingError):
+    """The leakage guard leaves no criterion for a decision: it cannot be scored."""
 
 
 @dataclass
@@ -50,6 +58,8 @@ class Decision:
     chosen: list[str]
     rivals: list[str]
     source: str
+    sector: str = ""
+    status: str = ""
 
 
 @dataclass
@@ -87,6 +97,8 @@ class Summary:
     p_hit3: float
     p_mrr: float
     p_mrr_method: str = "exact"
+    decisions: int = 0
+    skipped: int = 0
 
 
 @dataclass
@@ -191,6 +203,8 @@ def load_decisions(
                 chosen=chosen,
                 rivals=rivals,
                 source=r.get("source", ""),
+                sector=r.get("sector", "") or "",
+                status=r.get("status", "") or "",
             )
         )
     if not out:
@@ -290,7 +304,7 @@ def guarded_scenario(ds: Dataset, scenario: Scenario, decision: Decision) -> tup
                 con.period = earlier
                 guard.substituted.append((f"rule on {con.indicator}", period, earlier))
     if not sc.active_criteria or sum(c.weight or 0 for c in sc.active_criteria.values()) <= 0:
-        raise SitingError(
+        raise NothingKnown(
             f"the leakage guard leaves no criteria for decision {decision.id}",
             fix="use a scenario with indicators dated before the decision",
         )
@@ -316,39 +330,59 @@ def poisson_binomial_tail(ps: list[float], k: int) -> float:
 
 
 EXACT_MRR_MAX_N = 40  # beyond this the number of distinct reciprocal sums explodes
+EXACT_MRR_MAX_STATES = 200_000  # distinct partial sums kept before falling back to Monte Carlo
 MC_DRAWS = 1_000_000
+MC_METHOD = "monte carlo (1e6 draws)"
 
 
-def reciprocal_rank_tail(ns: list[int], observed: float) -> float:
-    """P(sum_i 1/R_i >= observed) for independent R_i uniform on 1..n_i.
+def _mc_reciprocal_tail(ns: list[int], observed: float) -> float:
+    rng = np.random.default_rng(0)
+    total = np.zeros(MC_DRAWS)
+    for n in ns:
+        total += 1.0 / rng.integers(1, n + 1, size=MC_DRAWS)
+    return float(np.mean(total >= observed - 1e-12))
 
-    Exact (integer arithmetic over a common denominator) when every n_i <= EXACT_MRR_MAX_N;
-    otherwise a seeded Monte Carlo estimate with ``MC_DRAWS`` draws (standard error
-    <= 0.0005), which :func:`summarise` labels as such."""
-    if max(ns) > EXACT_MRR_MAX_N:
-        rng = np.random.default_rng(0)
-        total = np.zeros(MC_DRAWS)
-        for n in ns:
-            total += 1.0 / rng.integers(1, n + 1, size=MC_DRAWS)
-        return float(np.mean(total >= observed - 1e-12))
+
+def _exact_reciprocal_tail(ns: list[int], observed: float) -> float | None:
+    """The exact tail, or None when the partial sums outgrow ``EXACT_MRR_MAX_STATES``."""
     lcm = reduce(lambda a, b: a * b // math.gcd(a, b), range(1, max(ns) + 1), 1)
     target = round(observed * lcm)  # observed is a sum of 1/r: an integer multiple of 1/lcm
-    # remaining maximum contribution after item i (each item contributes at most lcm)
     states: dict[int, float] = {0: 1.0}
     done = 0.0
     for idx, n in enumerate(ns):
-        rest_max = lcm * (len(ns) - idx - 1)
+        rest_max = lcm * (len(ns) - idx - 1)  # the most the remaining items can add
         nxt: dict[int, float] = {}
         for s, p in states.items():
             for r in range(1, n + 1):
                 v = s + lcm // r
-                q = p / n
                 if v >= target:
-                    done += q  # already at or above: whatever follows
+                    done += p / n  # already at or above: whatever follows
                 elif v + rest_max >= target:
-                    nxt[v] = nxt.get(v, 0.0) + q
+                    nxt[v] = nxt.get(v, 0.0) + p / n
+        if len(nxt) > EXACT_MRR_MAX_STATES:
+            return None
         states = nxt
     return float(min(1.0, done))
+
+
+def reciprocal_rank_tail_with_method(ns: list[int], observed: float) -> tuple[float, str]:
+    """(P(sum_i 1/R_i >= observed), "exact" or the Monte Carlo label) for independent R_i
+    uniform on 1..n_i. Exact (integer arithmetic over a common denominator) when every
+    n_i <= EXACT_MRR_MAX_N and the distinct partial sums stay below EXACT_MRR_MAX_STATES;
+    otherwise a seeded Monte Carlo estimate with ``MC_DRAWS`` draws (standard error <= 0.0005).
+    """
+    if not ns:
+        return float("nan"), "exact"
+    if max(ns) <= EXACT_MRR_MAX_N:
+        p = _exact_reciprocal_tail(ns, observed)
+        if p is not None:
+            return p, "exact"
+    return _mc_reciprocal_tail(ns, observed), MC_METHOD
+
+
+def reciprocal_rank_tail(ns: list[int], observed: float) -> float:
+    """P(sum_i 1/R_i >= observed); see :func:`reciprocal_rank_tail_with_method`."""
+    return reciprocal_rank_tail_with_method(ns, observed)[0]
 
 
 def summarise(items: list[Item]) -> Summary:
@@ -359,6 +393,7 @@ def summarise(items: list[Item]) -> Summary:
     hit1 = sum(it.rank == 1 for it in ranked)
     hit3 = sum(0 < it.rank <= 3 for it in ranked)
     rr = [1 / it.rank if it.rank > 0 else 0.0 for it in ranked]
+    p_mrr, method = reciprocal_rank_tail_with_method(ns, sum(rr))
     mrr = float(np.mean(rr)) if rr else float("nan")
     exp_mrr = (
         float(np.mean([sum(1 / r for r in range(1, n + 1)) / n for n in ns]))
@@ -375,51 +410,63 @@ def summarise(items: list[Item]) -> Summary:
         expected_mrr=round(exp_mrr, 4),
         p_hit1=round(poisson_binomial_tail([1 / n for n in ns], hit1), 6),
         p_hit3=round(poisson_binomial_tail([min(3, n) / n for n in ns], hit3), 6),
-        p_mrr=round(reciprocal_rank_tail(ns, sum(rr)), 6) if ns else float("nan"),
-        p_mrr_method="exact" if ns and max(ns) <= EXACT_MRR_MAX_N else "monte carlo (1e6 draws)",
+        p_mrr=round(p_mrr, 6),
+        p_mrr_method=method,
     )
 
 
 # ---------------------------------------------------------------------- backtest
 
 
+def unscorable(ds: Dataset, d: Decision) -> str | None:
+    """Why a decision cannot be placed at this level (None when it can)."""
+    unknown = [c for c in d.chosen + d.rivals if c not in ds.region_codes]
+    if unknown:
+        what = ", ".join(c.lstrip("?") for c in unknown)
+        return f"chosen place not resolvable at this level: {what}"
+    return None
+
+
+def items_of(res: Result, d: Decision, guard: Guard) -> list[Item]:
+    """One item per chosen region: its rank among all ranked regions and among the rivals."""
+    n_ranked = int((res.rank > 0).sum())
+    cand = [c for c in dict.fromkeys(d.chosen + d.rivals) if res.rank[res.index(c)] > 0]
+    others = [o for o in cand if o not in d.chosen]
+    out = []
+    for c in d.chosen:
+        i = res.index(c)
+        among = None
+        if d.rivals and res.rank[i] > 0:
+            among = 1 + sum(res.score[res.index(o)] > res.score[i] for o in others)
+        n_cand = len(others) + (c in cand) if d.rivals else None
+        out.append(
+            Item(d.id, c, int(res.rank[i]), n_ranked, among, n_cand, guard, float(res.score[i]))
+        )
+    return out
+
+
 def backtest(ds: Dataset, scenario: Scenario, decisions: list[Decision]) -> Backtest:
+    """Score every decision with its own leakage guard; decisions that cannot be scored are
+    skipped with their reason (never an abort)."""
     import hashlib
 
     items: list[Item] = []
     skipped: list[tuple[str, str]] = []
     for d in decisions:
-        unknown = [c for c in d.chosen + d.rivals if c not in ds.region_codes]
-        if unknown:
-            what = ", ".join(c.lstrip("?") for c in unknown)
-            skipped.append((d.id, f"chosen place not resolvable at this level: {what}"))
+        why = unscorable(ds, d)
+        if why is None:
+            try:
+                res, guard = scored_for(ds, scenario, d)
+            except NothingKnown:
+                why = "no criterion has data known before the decision (leakage guard)"
+        if why is not None:
+            skipped.append((d.id, why))
             continue
-        res, guard = scored_for(ds, scenario, d)
-        n_ranked = int((res.rank > 0).sum())
-        cand = [c for c in dict.fromkeys(d.chosen + d.rivals) if res.rank[res.index(c)] > 0]
-        for c in d.chosen:
-            i = res.index(c)
-            among = None
-            if d.rivals and res.rank[i] > 0:
-                better = sum(
-                    res.score[res.index(o)] > res.score[i]
-                    for o in cand
-                    if o != c and o not in d.chosen
-                )
-                among = better + 1
-            items.append(
-                Item(
-                    d.id,
-                    c,
-                    int(res.rank[i]),
-                    n_ranked,
-                    among,
-                    len([o for o in cand if o == c or o not in d.chosen]) if d.rivals else None,
-                    guard,
-                    float(res.score[i]),
-                )
-            )
+        items.extend(items_of(res, d, guard))
     digest = hashlib.sha256(
         (scenario.fingerprint + ds.fingerprint + "|".join(d.id for d in decisions)).encode()
     ).hexdigest()[:12]
-    return Backtest(scenario.name or "?", digest, items, summarise(items), decisions, skipped)
+    summary = summarise(items)
+    summary.decisions = len({it.decision for it in items})
+    summary.skipped = len(skipped)
+    return Backtest(scenario.name or "?", digest, items, summary, decisions, skipped)

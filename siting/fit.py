@@ -71,12 +71,17 @@ class Fit:
 
 def build_pairs(ds: Dataset, scenario: Scenario, decisions: list[Decision]) -> Pairs:
     """Pairs from every decision, each scored with its own leakage guard."""
-    from siting.backtest import scored_for
+    from siting.backtest import NothingKnown, scored_for, unscorable
 
     crit = list(scenario.active_criteria)
     rows, adjs, dec, who = [], [], [], []
     for k, d in enumerate(decisions):
-        res, _ = scored_for(ds, scenario, d)
+        if unscorable(ds, d) is not None:
+            continue
+        try:
+            res, _ = scored_for(ds, scenario, d)
+        except NothingKnown:
+            continue
         col = {c.id: j for j, c in enumerate(res.criteria)}
         V = np.zeros((len(res.regions), len(crit)))
         for j, cid in enumerate(crit):
