@@ -330,7 +330,7 @@ def poisson_binomial_tail(ps: list[float], k: int) -> float:
 
 
 EXACT_MRR_MAX_N = 40  # beyond this the number of distinct reciprocal sums explodes
-EXACT_MRR_MAX_STATES = 200_000  # distinct partial sums kept before falling back to Monte Carlo
+EXACT_MRR_MAX_STATES = 20_000  # distinct partial sums kept before falling back to Monte Carlo
 MC_DRAWS = 1_000_000
 MC_METHOD = "monte carlo (1e6 draws)"
 

@@ -69,13 +69,47 @@ class Fit:
         ]
 
 
-def build_pairs(ds: Dataset, scenario: Scenario, decisions: list[Decision]) -> Pairs:
-    """Pairs from every decision, each scored with its own leakage guard."""
+@dataclass
+class DecisionMatrix:
+    """One scored decision as the fit sees it (leakage-guarded transformed values)."""
+
+    decision: Decision
+    V: np.ndarray  # regions x m, transformed values (0 for criteria the guard dropped)
+    active: np.ndarray  # m, criteria the guard kept
+    adj: np.ndarray  # regions, bonus/penalty points
+    included: np.ndarray  # regions, ranked (not excluded)
+    chosen: list[int]
+    alts: list[int]  # the named rivals, or else every other ranked region
+
+    def scores(self, w: np.ndarray) -> np.ndarray:
+        """WSM scores under weights ``w`` (renormalised over the kept criteria, as the scorer
+        does); NaN for excluded regions."""
+        wa = w * self.active
+        total = wa.sum()
+        s = 100.0 * self.V @ (wa / total if total > 0 else wa) + self.adj
+        return np.where(self.included, s, np.nan)
+
+    def ranks(self, w: np.ndarray) -> list[int]:
+        """Competition rank of each chosen region among all ranked regions (0 = excluded)."""
+        from siting.score import TIE_DECIMALS
+
+        s = np.round(self.scores(w), TIE_DECIMALS)
+        return [
+            0 if not self.included[c] else 1 + int(np.sum(s[self.included] > s[c]))
+            for c in self.chosen
+        ]
+
+
+def decision_matrices(
+    ds: Dataset, scenario: Scenario, decisions: list[Decision]
+) -> list[DecisionMatrix]:
+    """Every decision that can be scored, each with its own leakage guard (others are left out;
+    the backtest names them)."""
     from siting.backtest import NothingKnown, scored_for, unscorable
 
     crit = list(scenario.active_criteria)
-    rows, adjs, dec, who = [], [], [], []
-    for k, d in enumerate(decisions):
+    out = []
+    for d in decisions:
         if unscorable(ds, d) is not None:
             continue
         try:
@@ -87,20 +121,29 @@ def build_pairs(ds: Dataset, scenario: Scenario, decisions: list[Decision]) -> P
         for j, cid in enumerate(crit):
             if cid in col:  # dropped criteria contribute no difference
                 V[:, j] = res.transformed[:, col[cid]]
-        ranked = [i for i in range(len(res.regions)) if res.included[i]]
+        inc = np.asarray(res.included, dtype=bool)
         chosen = [res.index(c) for c in d.chosen if c in res.regions]
         alts = (
             [res.index(c) for c in d.rivals if c in res.regions]
             if d.rivals
-            else [i for i in ranked if res.regions[i] not in d.chosen]
+            else [i for i in np.flatnonzero(inc) if res.regions[i] not in d.chosen]
         )
-        for c in chosen:
-            if not res.included[c]:
+        active = np.array([cid in col for cid in crit])
+        out.append(DecisionMatrix(d, V, active, np.asarray(res.adjustment), inc, chosen, alts))
+    return out
+
+
+def pairs_from(criteria: list[str], mats: list[DecisionMatrix]) -> Pairs:
+    """Chosen-minus-alternative pairs; ``decision`` indexes ``mats``."""
+    rows, adjs, dec, who = [], [], [], []
+    for k, m in enumerate(mats):
+        for c in m.chosen:
+            if not m.included[c]:
                 continue
-            for a in alts:
-                if res.included[a]:
-                    rows.append(V[c] - V[a])
-                    adjs.append(res.adjustment[c] - res.adjustment[a])
+            for a in m.alts:
+                if m.included[a]:
+                    rows.append(m.V[c] - m.V[a])
+                    adjs.append(m.adj[c] - m.adj[a])
                     dec.append(k)
                     who.append(c)
     if not rows:
@@ -108,7 +151,12 @@ def build_pairs(ds: Dataset, scenario: Scenario, decisions: list[Decision]) -> P
             "the decisions give no chosen/alternative pairs to learn from",
             fix="check that chosen regions are not excluded by the scenario",
         )
-    return Pairs(crit, np.array(rows), np.array(adjs), np.array(dec), np.array(who))
+    return Pairs(criteria, np.array(rows), np.array(adjs), np.array(dec), np.array(who))
+
+
+def build_pairs(ds: Dataset, scenario: Scenario, decisions: list[Decision]) -> Pairs:
+    """Pairs from every decision that can be scored, each with its own leakage guard."""
+    return pairs_from(list(scenario.active_criteria), decision_matrices(ds, scenario, decisions))
 
 
 def solve(
@@ -193,7 +241,8 @@ def fit_weights(
         )
     if regularization < 0:
         raise SitingError("--regularization must be >= 0", key="--regularization")
-    pairs = build_pairs(ds, scenario, decisions)
+    mats = decision_matrices(ds, scenario, decisions)
+    pairs = pairs_from(list(scenario.active_criteria), mats)
     ew = scenario.effective_weights()
     prior = np.array([ew[c] for c in pairs.criteria])
     w = solve(pairs, prior, regularization, margin=margin)
@@ -210,7 +259,7 @@ def fit_weights(
         loo_hits.append(h)
         loo_ranks.append(r)
         detail.append(
-            {"decision": decisions[int(k)].id, "beats_all": bool(h), "rank_among_candidates": r}
+            {"decision": mats[int(k)].decision.id, "beats_all": bool(h), "rank_among_candidates": r}
         )
     margins = 100.0 * pairs.diff @ w + pairs.adj
     return Fit(
