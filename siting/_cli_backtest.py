@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -52,6 +53,38 @@ def _setup(scenario: str, decisions: Path | None, kinds: str | None, level: str 
     return ds, sc, decs
 
 
+class Validate(StrEnum):
+    forward = "forward"
+    loo = "loo"
+
+
+class By(StrEnum):
+    sector = "sector"
+    kind = "kind"
+
+
+ValidateOpt = Annotated[
+    Validate | None,
+    typer.Option(
+        "--validate",
+        help="Out-of-sample check of weights fitted from the scenario: 'forward' (fit on "
+        "decisions before each cut year, test on those from it on) or 'loo' (leave one "
+        "decision out).",
+    ),
+]
+ByOpt = Annotated[By | None, typer.Option("--by", help="Also report per decision sector or kind.")]
+RegOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--regularization",
+        "-r",
+        min=0.0,
+        help="Pull toward the prior's weights (points per unit of L1 distance); default: "
+        "chosen by forward-chaining validation over a grid.",
+    ),
+]
+
+
 @app.command()
 def backtest(
     scenario: ScenarioOpt = "base",
@@ -61,20 +94,46 @@ def backtest(
     output: OutputOpt = None,
     lang: LangOpt = Lang.ko,
     level: LevelOpt = None,
+    validate: ValidateOpt = None,
+    by: ByOpt = None,
+    regularization: RegOpt = None,
+    all_scenarios: Annotated[
+        bool,
+        typer.Option(
+            "--all-scenarios",
+            help="One table: every bundled scenario (at both levels unless --level) beside "
+            "the naive baselines.",
+        ),
+    ] = False,
 ) -> None:
     """Test a scenario against real siting decisions: the chosen region's rank among all regions
     and among the named rivals, hit@1, hit@3 and mean reciprocal rank against the random
-    baseline with exact p-values. A leakage guard drops or back-dates criteria whose data
-    postdate a decision, and says so.
+    baseline with exact p-values, and beside naive baselines (population, GRDP, power
+    self-sufficiency, distance to Seoul, the previous decision of the same kind) on the same
+    decisions. A leakage guard drops or back-dates criteria whose data postdate a decision, and
+    says so; a decision it leaves nothing to score with is skipped with its reason.
 
     Examples: siting backtest · siting backtest -s power-first -f markdown ·
-    siting backtest --decisions my-decisions.csv --kinds all
+    siting backtest --validate forward · siting backtest --all-scenarios -f markdown ·
+    siting backtest --decisions my-decisions.csv --kinds all --by sector
     """
+    from siting import _cli_validate as v
+
+    if all_scenarios:
+        _emit(v.all_scenarios(decisions, kinds, level, fmt.value), output)
+        return
+    ds, sc, decs = _setup(scenario, decisions, kinds, level)
+    if validate is not None:
+        _emit(
+            v.validation_report(ds, sc, decs, validate.value, regularization, by, fmt.value), output
+        )
+        return
     from siting.backtest import backtest as run
 
-    ds, sc, decs = _setup(scenario, decisions, kinds, level)
     bt = run(ds, sc, decs)
-    _emit(_render_backtest(bt, ds, fmt, lang.value), output)
+    _emit(
+        v.with_baselines(_render_backtest(bt, ds, fmt, lang.value), bt, ds, fmt.value, by), output
+    )
 
 
 def _summary_rows(bt: Any) -> list[dict[str, Any]]:

@@ -186,22 +186,33 @@ class Comparison:
         )
 
 
-def compare(
-    ds: Dataset, bt: Backtest, history: list[Decision] | None = None
+def compare_items(
+    ds: Dataset,
+    models: dict[str, list[Item]],
+    decisions: list[Decision],
+    history: list[Decision],
 ) -> Comparison:
-    """The scenario's backtest beside every baseline, restricted to common decisions. The best
-    baseline has the highest MRR (then hit@3, then hit@1); the scenario beats it only with a
-    strictly higher MRR."""
-    scored = [d for d in bt.decisions if d.id in {it.decision for it in bt.items}]
-    runs = [run_baseline(ds, b, scored, history or bt.decisions) for b in BASELINES]
+    """Models (the first is the one judged) beside every baseline, on the decisions that all of
+    them scored. The best baseline has the highest MRR (then hit@3, then hit@1); the first model
+    beats it only with a strictly higher MRR."""
+    first = next(iter(models))
+    have = {it.decision for it in models[first]}
+    scored = [d for d in decisions if d.id in have]
+    runs = [run_baseline(ds, b, scored, history) for b in BASELINES]
     left: dict[str, str] = {}
     for r in runs:
         for did, why in r.skipped:
             left.setdefault(did, f"{r.name}: {why}")
     common = [d.id for d in scored if d.id not in left]
     keep = set(common)
-    rows = [_row(bt.scenario, [it for it in bt.items if it.decision in keep])]
+    rows = [_row(name, [it for it in its if it.decision in keep]) for name, its in models.items()]
+    n_models = len(rows)
     rows += [_row(r.name, [it for it in r.items if it.decision in keep]) for r in runs]
-    best = max(rows[1:], key=lambda r: (r["mrr"], r["hit3"], r["hit1"]) if common else 0)
+    best = max(rows[n_models:], key=lambda r: (r["mrr"], r["hit3"], r["hit1"]) if common else 0)
     beats = bool(common) and rows[0]["mrr"] > best["mrr"]
-    return Comparison(bt.scenario, rows, common, sorted(left.items()), best["model"], beats)
+    return Comparison(first, rows, common, sorted(left.items()), best["model"], beats)
+
+
+def compare(ds: Dataset, bt: Backtest, history: list[Decision] | None = None) -> Comparison:
+    """A scenario's backtest beside every baseline (see :func:`compare_items`)."""
+    return compare_items(ds, {bt.scenario: bt.items}, bt.decisions, history or bt.decisions)

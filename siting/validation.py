@@ -15,15 +15,12 @@ stability, not forecasting). The regularisation strength is chosen on the pooled
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from siting.backtest import Guard, Item, Summary, summarise
 from siting.fit import DEFAULT_MARGIN, DecisionMatrix, Pairs, solve
-
-if TYPE_CHECKING:
-    pass
 
 MIN_TRAIN = 3  # decisions a fold needs before its cut year
 REG_GRID = (0.0, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -90,7 +87,8 @@ class Validation:
     regularization: float
     folds: list[dict[str, Any]] = field(default_factory=list)
     pooled: list[dict[str, Any]] = field(default_factory=list)  # fitted, then prior
-    pooled_items: list[Item] = field(default_factory=list)
+    pooled_items: list[Item] = field(default_factory=list)  # fitted, out of sample
+    prior_items: list[Item] = field(default_factory=list)  # the prior on the same decisions
     detail: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -127,13 +125,13 @@ def forward_chain(
     pooled_fit: list[Item] = []
     pooled_prior: list[Item] = []
     for f, w in _forward_weights(mats, pairs, prior, lam, margin, min_train):
-        extra = {"cut_year": f.year, "train": len(f.train)}
+        extra = {"cut_year": str(f.year), "train": len(f.train)}
         val.folds.append(_summary_row("fitted", items_for(mats, f.test, w), **extra))
         val.folds.append(_summary_row("prior", items_for(mats, f.test, prior), **extra))
         pooled_fit += items_for(mats, _own_year(mats, f), w)
         pooled_prior += items_for(mats, _own_year(mats, f), prior)
     val.pooled = [_summary_row("fitted", pooled_fit), _summary_row("prior", pooled_prior)]
-    val.pooled_items = pooled_fit
+    val.pooled_items, val.prior_items = pooled_fit, pooled_prior
     return val
 
 
@@ -147,6 +145,7 @@ def leave_one_out(
     """Fit on every other decision, test on the one left out."""
     val = Validation("loo", lam)
     fitted: list[Item] = []
+    prior_items: list[Item] = []
     for k in range(len(mats)):
         others = [j for j in range(len(mats)) if j != k]
         w = _fit_on(pairs, others, prior, lam, margin)
@@ -154,14 +153,12 @@ def leave_one_out(
             continue
         its = items_for(mats, [k], w)
         fitted += its
+        prior_items += items_for(mats, [k], prior)
         val.detail.append(
             {"decision": mats[k].decision.id, "ranks": ", ".join(str(i.rank) for i in its)}
         )
-    val.pooled = [
-        _summary_row("fitted", fitted),
-        _summary_row("prior", items_for(mats, [m for m in range(len(mats))], prior)),
-    ]
-    val.pooled_items = fitted
+    val.pooled = [_summary_row("fitted", fitted), _summary_row("prior", prior_items)]
+    val.pooled_items, val.prior_items = fitted, prior_items
     return val
 
 

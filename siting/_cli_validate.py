@@ -1,0 +1,209 @@
+"""The parts of ``siting backtest`` and ``siting fit-weights`` beyond one scenario's ranks:
+baselines, forward-chaining and leave-one-out validation, all scenarios in one table,
+per-group results and weight uncertainty."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from siting._errors import SitingError
+from siting._report_backtest import (
+    MEASURES,
+    Section,
+    by_group_section,
+    comparison_section,
+    group_of,
+    overview_row,
+    render,
+)
+
+if TYPE_CHECKING:
+    from siting.backtest import Backtest, Decision
+    from siting.config import Scenario
+    from siting.dataset import Dataset
+
+
+def with_baselines(content: Any, bt: Backtest, ds: Dataset, fmt: str, by: Any) -> Any:
+    """The backtest output followed by the baselines comparison (and per-group results)."""
+    from siting.baselines import compare
+
+    sections = [comparison_section(compare(ds, bt))]
+    if by is not None:
+        sections.append(by_group_section(bt, str(by.value)))
+    if fmt == "json":
+        import json
+
+        data = json.loads(content)
+        extra = json.loads(render(sections, "json"))
+        return render([], "json", {**data, **extra})
+    tail = render(sections, fmt)
+    if isinstance(content, str):
+        return content + "\n" + tail
+    from rich.console import Group
+
+    return Group(content, tail)
+
+
+# ---------------------------------------------------------------------- all scenarios
+
+
+def _bundled() -> list[tuple[str, str | None]]:
+    """(name, own level) of every bundled scenario, by name."""
+    from siting._paths import data_dir
+    from siting.cli import _STATE
+    from siting.config import load_scenario
+
+    root = data_dir(_STATE["data"])
+    out = []
+    for p in sorted((root / "scenarios").glob("*.yaml")):
+        out.append((p.stem, load_scenario(p.stem, root).level))
+    return out
+
+
+def all_scenarios(decisions: Path | None, kinds: str | None, level: str | None, fmt: str) -> Any:
+    """Every bundled scenario at each level it runs at, beside the baselines."""
+    from siting._cli_backtest import _setup
+    from siting.backtest import backtest
+    from siting.baselines import compare
+
+    levels = (level,) if level else ("sido", "sigungu")
+    rows, notes = [], []
+    for lv in levels:
+        for name, own in _bundled():
+            if own and own != lv:
+                continue
+            ds, sc, decs = _setup(name, decisions, kinds, lv)
+            bt = backtest(ds, sc, decs)
+            cmp = compare(ds, bt)
+            rows.append(overview_row(cmp, lv, bt))
+            notes.append(f"{lv}: {cmp.verdict}")
+    notes.append(
+        "scored/skipped: decisions the scenario could / could not score (leakage guard, "
+        "unresolved place); common: decisions scored by the scenario and every baseline, on "
+        "which hit@1, hit@3, MRR and the baseline MRRs are computed; p_mrr: exact or labelled "
+        "Monte Carlo, null = rank uniform"
+    )
+    return render([Section("scenarios", "Scenarios vs naive baselines", rows, notes)], fmt)
+
+
+# ---------------------------------------------------------------------- validation
+
+
+def _prior(sc: Scenario, criteria: list[str]) -> np.ndarray:
+    ew = sc.effective_weights()
+    return np.array([ew[c] for c in criteria])
+
+
+def _prepare(ds: Dataset, sc: Scenario, decs: list[Decision]):  # type: ignore[no-untyped-def]
+    from siting.fit import decision_matrices, pairs_from
+
+    if sc.method_name != "wsm":
+        raise SitingError(
+            "validation fits WSM weights", key="method", fix="use a wsm scenario (the default)"
+        )
+    mats = decision_matrices(ds, sc, decs)
+    if not mats:
+        raise SitingError("no decision can be scored", fix="check --kinds and the data dates")
+    crit = list(sc.active_criteria)
+    return mats, pairs_from(crit, mats), _prior(sc, crit)
+
+
+def _pooled_section(ds: Dataset, val: Any, decs: list[Decision], sc: Scenario) -> Section:
+    from siting.baselines import compare_items
+
+    fitted = val.pooled_items
+    ids = {it.decision for it in fitted}
+    prior_items = [it for it in val.prior_items if it.decision in ids]
+    cmp = compare_items(ds, {"fitted": fitted, f"prior ({sc.name})": prior_items}, decs, decs)
+    sec = comparison_section(cmp, "Pooled out-of-sample result beside the baselines")
+    sec.key = "pooled"
+    return sec
+
+
+def _group_rows(val: Any, decs: list[Decision], by: str) -> list[dict[str, Any]]:
+    from siting.backtest import summarise
+
+    group = {d.id: group_of(d, by) for d in decs}
+    rows = []
+    for g in sorted({group[it.decision] for it in val.pooled_items}):
+        for label, its in (("fitted", val.pooled_items), ("prior", val.prior_items)):
+            sel = [it for it in its if group[it.decision] == g]
+            s = summarise(sel)
+            rows.append(
+                {
+                    by: g,
+                    "model": label,
+                    "decisions": len({it.decision for it in sel}),
+                    **{
+                        k: getattr(s, k)
+                        for k in ("hit1", "hit3", "mrr", "p_hit1", "p_hit3", "p_mrr")
+                    },
+                }
+            )
+    return rows
+
+
+def validation_report(
+    ds: Dataset,
+    sc: Scenario,
+    decs: list[Decision],
+    method: str,
+    regularization: float | None,
+    by: Any,
+    fmt: str,
+) -> Any:
+    """``siting backtest --validate forward|loo``."""
+    from siting import validation as V
+
+    mats, pairs, prior = _prepare(ds, sc, decs)
+    lam, curve = V.choose_regularization(mats, pairs, prior)
+    chosen = lam if regularization is None else regularization
+    val = (
+        V.forward_chain(mats, pairs, prior, chosen)
+        if method == "forward"
+        else V.leave_one_out(mats, pairs, prior, chosen)
+    )
+    how = "chosen by forward-chaining validation" if regularization is None else "given"
+    sections = [
+        Section(
+            "regularization",
+            "Regularisation strength (pooled forward-chaining result per value)",
+            curve,
+            [f"regularisation {chosen:g} ({how})"],
+        )
+    ]
+    if method == "forward":
+        sections.append(
+            Section(
+                "folds",
+                f"Forward-chaining folds: fit on decisions before the cut year, test on those "
+                f"from it on (prior '{sc.name}')",
+                [{k: r[k] for k in ("cut_year", "train", "model", *MEASURES)} for r in val.folds],
+                ["pooled: each decision once, fitted on every decision before its own year"],
+            )
+        )
+    else:
+        sections.append(
+            Section(
+                "loo",
+                "Leave one decision out (ranks of the left-out chosen regions)",
+                val.detail,
+                ["fits on all other decisions, later ones included: stability, not forecasting"],
+            )
+        )
+    sections.append(_pooled_section(ds, val, decs, sc))
+    if by is not None:
+        sections.append(
+            Section(
+                f"by_{by.value}", f"Pooled result by {by.value}", _group_rows(val, decs, by.value)
+            )
+        )
+    skipped = len(decs) - len(mats)
+    sections[-1].notes.append(
+        f"{len(mats)} decisions scored, {skipped} skipped (no data known at the date or place "
+        "not resolvable); run without --validate for the reasons"
+    )
+    return render(sections, fmt)
