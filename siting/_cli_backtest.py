@@ -215,15 +215,7 @@ def fit_weights(
     ] = "base",
     decisions: DecisionsOpt = None,
     kinds: KindsOpt = None,
-    regularization: Annotated[
-        float,
-        typer.Option(
-            "--regularization",
-            "-r",
-            min=0.0,
-            help="Pull toward the prior's weights (points per unit of L1 distance).",
-        ),
-    ] = 1.0,
+    regularization: RegOpt = None,
     margin: Annotated[
         float,
         typer.Option(
@@ -232,74 +224,41 @@ def fit_weights(
             help="Score points by which a chosen region should beat each alternative.",
         ),
     ] = 5.0,
+    by: Annotated[
+        By | None,
+        typer.Option("--by", help="Also fit each decision sector (or kind) on its own."),
+    ] = None,
+    bootstrap: Annotated[
+        int,
+        typer.Option(
+            "--bootstrap", min=0, help="Bootstrap resamples of the decisions (0: no intervals)."
+        ),
+    ] = 200,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 0,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the fitted scenario YAML here.")
     ] = None,
     fmt: FormatOpt = Fmt.table,
+    level: LevelOpt = None,
 ) -> None:
     """Learn the weights real decisions imply: non-negative weights summing to 1 under which the
     chosen regions outscore their alternatives by the largest margin (a linear program,
-    regularised toward the prior). Reports in-sample fit and leave-one-decision-out accuracy;
-    with -o writes a scenario YAML you can rank with.
+    regularised toward the prior; the strength is chosen by forward-chaining validation unless
+    -r is given). Reports in-sample fit, leave-one-decision-out accuracy, bootstrap intervals of
+    the weights and the criteria the decisions cannot tell apart; with -o writes a scenario YAML
+    you can rank with.
 
     Examples: siting fit-weights -o fitted.yaml · siting rank -s fitted.yaml ·
-    siting fit-weights --prior power-first -r 20
+    siting fit-weights --prior power-first -r 20 · siting fit-weights --by sector
     """
+    from siting._cli_validate import fit_report
     from siting._io import atomic_write
-    from siting.fit import fit_weights as run
+    from siting._report_backtest import render
     from siting.fit import fitted_scenario_yaml
-    from siting.render import rich_table, to_csv, to_json, to_markdown
 
-    ds, sc, decs = _setup(scenario, decisions, kinds)
-    fit = run(ds, sc, decs, regularization, margin)
+    ds, sc, decs = _setup(scenario, decisions, kinds, level)
+    sections, fit = fit_report(ds, sc, decs, regularization, margin, by, bootstrap, seed)
     if output is not None:
         atomic_write(output, fitted_scenario_yaml(sc, fit, str(decisions or "data/decisions.csv")))
         typer.echo(f"wrote {output}", err=True)
-    rows = fit.table()
-    summary = {
-        "pairs": fit.pairs,
-        "min_margin": fit.min_margin,
-        "mean_margin": fit.mean_margin,
-        "violated_pairs": fit.violated,
-        **{f"in_sample_{k}": v for k, v in fit.in_sample.items()},
-        **{f"loo_{k}": v for k, v in fit.loo.items()},
-    }
-    if fmt is Fmt.json:
-        _emit(to_json({"weights": rows, "summary": summary, "leave_one_out": fit.loo_detail}), None)
-        return
-    if fmt is Fmt.csv:
-        _emit(to_csv(rows), None)
-        return
-    if fmt is Fmt.markdown:
-        _emit("## Fitted weights\n\n" + to_markdown(rows) + "\n" + to_markdown([summary]), None)
-        return
-    from rich.console import Group
-    from rich.text import Text
-
-    _emit(
-        Group(
-            rich_table(
-                rows,
-                list(rows[0].keys()),
-                title=f"Weights fitted from '{sc.name}'",
-                right=("prior_pct", "fitted_pct", "change_pct"),
-            ),
-            rich_table(
-                [{"measure": k, "value": v} for k, v in summary.items()],
-                ("measure", "value"),
-                title="Fit (margins in score points; beats_all = share of chosen regions that "
-                "beat every alternative)",
-                right=("value",),
-            ),
-            rich_table(
-                fit.loo_detail,
-                ("decision", "beats_all", "rank_among_candidates"),
-                title="Leave one decision out",
-            ),
-            Text(
-                f"{len(decs)} decisions; few decisions make this a hypothesis, not an estimate.",
-                style="dim",
-            ),
-        ),
-        None,
-    )
+    _emit(render(sections, fmt.value), None)

@@ -207,3 +207,106 @@ def validation_report(
         "not resolvable); run without --validate for the reasons"
     )
     return render(sections, fmt)
+
+
+# ---------------------------------------------------------------------- fit-weights
+
+
+def _fit_sections(
+    ds: Dataset,
+    sc: Scenario,
+    decs: list[Decision],
+    regularization: float | None,
+    margin: float,
+    draws: int,
+    seed: int,
+    label: str = "",
+) -> tuple[list[Section], Any]:
+    """Weights (with bootstrap intervals), the regularisation curve, the fit summary, the
+    criteria the decisions cannot tell apart and the leave-one-out detail."""
+    from siting import validation as V
+    from siting.fit import fit_weights
+
+    mats, pairs, prior = _prepare(ds, sc, decs)
+    lam, curve = V.choose_regularization(mats, pairs, prior, margin=margin)
+    chosen = lam if regularization is None else regularization
+    fit = fit_weights(ds, sc, decs, chosen, margin)
+    rows = fit.table()
+    if draws > 0:
+        ci = V.intervals(V.bootstrap_weights(pairs, prior, chosen, margin, draws, seed))
+        for r, (lo, hi) in zip(rows, ci, strict=True):
+            r["ci90_lo_pct"], r["ci90_hi_pct"] = round(100 * lo, 2), round(100 * hi, 2)
+    how = "chosen by forward-chaining validation" if regularization is None else "given"
+    tag = f" ({label})" if label else ""
+    summary = {
+        "decisions": len(mats),
+        "regularization": chosen,
+        "pairs": fit.pairs,
+        "min_margin": fit.min_margin,
+        "mean_margin": fit.mean_margin,
+        "violated_pairs": fit.violated,
+        **{f"in_sample_{k}": v for k, v in fit.in_sample.items()},
+        **{f"loo_{k}": v for k, v in fit.loo.items()},
+    }
+    boot = f"90 % intervals from {draws} bootstrap resamples of the decisions (seed {seed})"
+    sections = [
+        Section(
+            "weights",
+            f"Weights fitted from '{sc.name}'{tag}",
+            rows,
+            [boot] if draws > 0 else [],
+        ),
+        Section(
+            "regularization",
+            f"Regularisation curve{tag}: pooled forward-chaining result per strength",
+            curve,
+            [f"regularisation {chosen:g} ({how})"],
+        ),
+        Section(
+            "summary",
+            f"Fit{tag} (margins in score points; beats_all = share of chosen regions that beat "
+            "every alternative)",
+            [{"measure": k, "value": v} for k, v in summary.items()],
+        ),
+        Section(
+            "indistinguishable",
+            f"Criteria the decisions cannot tell apart{tag}",
+            V.indistinguishable(pairs),
+            [f"{len(mats)} decisions; few decisions make this a hypothesis, not an estimate."],
+        ),
+        Section("leave_one_out", f"Leave one decision out{tag}", fit.loo_detail),
+    ]
+    return sections, fit
+
+
+def fit_report(
+    ds: Dataset,
+    sc: Scenario,
+    decs: list[Decision],
+    regularization: float | None,
+    margin: float,
+    by: Any,
+    draws: int,
+    seed: int,
+) -> tuple[list[Section], Any]:
+    """All decisions, then (with ``by``) each sector or kind fitted on its own."""
+    sections, fit = _fit_sections(ds, sc, decs, regularization, margin, draws, seed)
+    if by is None:
+        return sections, fit
+    groups: dict[str, list[Decision]] = {}
+    for d in decs:
+        groups.setdefault(group_of(d, by.value), []).append(d)
+    for g, sub in sorted(groups.items()):
+        try:
+            more, _ = _fit_sections(
+                ds, sc, sub, regularization, margin, draws, seed, f"{by.value} {g}"
+            )
+        except SitingError as e:
+            sections.append(
+                Section(f"{by.value}_{g}", f"{by.value} {g}: not fitted ({e.message})", [])
+            )
+            continue
+        for s in more:
+            s.key = f"{by.value}_{g}_{s.key}"
+        sections += more[:3]
+    return sections, fit

@@ -43,6 +43,12 @@ DEFAULT_KINDS = (
 )
 
 
+#: Indicators whose value does not depend on the date: distance from a region's reference point
+#: to a fixed point (Seoul City Hall). The guard keeps them for earlier decisions and says so.
+#: (Distances to cable landings or plants are not here: those facilities came and went.)
+TIME_INVARIANT = frozenset({"dist_seoul"})
+
+
 class NothingKnown(SitingError):
     """The leakage guard leaves no criterion for a decision: it cannot be scored."""
 
@@ -274,7 +280,9 @@ def guarded_scenario(ds: Dataset, scenario: Scenario, decision: Decision) -> tup
             guard.dropped.append((cid, "encodes siting decisions"))
             continue
         period = crit.period or ind.period
-        if not _known_by(ds, cid, period, decision.date):
+        if cid in TIME_INVARIANT and not _known_by(ds, cid, period, decision.date):
+            guard.substituted.append((cid, period, f"{period} (time-invariant)"))
+        elif not _known_by(ds, cid, period, decision.date):
             earlier = _latest_period_before(ds, cid, decision.date, len(ds.column(cid, period)))
             if earlier is None:
                 sc.criteria[cid] = None

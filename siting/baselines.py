@@ -7,7 +7,8 @@ date (the leakage guard's rule, :func:`siting.backtest._known_by`):
 - ``grdp``: the largest GRDP first;
 - ``power_self_sufficiency``: the highest power self-sufficiency (generation ÷ sales) first;
 - ``dist_seoul``: the region nearest Seoul City Hall first. Distance to a fixed point does not
-  change, so decisions older than the boundary base date (2023-09-15) use it too;
+  change (``siting.backtest.TIME_INVARIANT``), so decisions older than the boundary base date
+  (2023-09-15) use it too, as scenarios do;
 - ``previous_same_kind``: the region(s) the latest earlier decision of the same kind chose
   first, all others tied behind. Decisions on the same date do not count as earlier. For the
   first decision of a kind every region ties (the rule knows nothing yet).
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from siting.backtest import Guard, Item, Summary, summarise, unscorable
+from siting.backtest import TIME_INVARIANT, Guard, Item, Summary, summarise, unscorable
 
 if TYPE_CHECKING:
     from siting.backtest import Backtest, Decision
@@ -46,7 +47,7 @@ RULES: dict[str, Rule] = {
     "population": Rule("population"),
     "grdp": Rule("grdp"),
     "power_self_sufficiency": Rule("power_self_sufficiency"),
-    "dist_seoul": Rule("dist_seoul", higher=False, static=True),
+    "dist_seoul": Rule("dist_seoul", higher=False, static="dist_seoul" in TIME_INVARIANT),
 }
 PREVIOUS = "previous_same_kind"
 BASELINES = (*RULES, PREVIOUS)
