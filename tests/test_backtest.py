@@ -182,3 +182,229 @@ def test_a_chosen_region_the_scenario_excludes_counts_as_a_miss() -> None:
     assert [it.rank for it in bt.items] == [0, 1]
     s = bt.summary
     assert s.items == 2 and s.hit1 == 1 and s.mrr == pytest.approx(0.5)
+
+
+# ---------------------------------------------------------------------- skipping, baselines
+
+
+def test_a_decision_dated_before_all_data_is_skipped_with_its_reason() -> None:
+    ds = make_dataset(np.array([[1.0], [2.0], [3.0]]))  # period 2025 only
+    decs = [decision(0, ["R02"], when=date(2011, 3, 1)), decision(1, ["R02"])]
+    bt = backtest(ds, make_scenario([1]), decs)
+    assert [it.decision for it in bt.items] == ["d1"]
+    assert [d for d, _ in bt.skipped] == ["d0"]
+    assert "known before the decision" in bt.skipped[0][1]
+    assert (bt.summary.decisions, bt.summary.skipped) == (1, 1)
+
+
+def test_backtest_cli_skips_an_early_decision_and_counts_it(run, tmp_path) -> None:
+    import csv
+
+    from .conftest import DATA
+
+    with open(DATA / "decisions.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    early = {
+        **rows[0],
+        "id": "dec-early-2001",
+        "date": "2001-01",
+        "rivals": "",
+        "rival_sources": "",
+    }
+    path = tmp_path / "decisions.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows([early, rows[0]])
+    for fmt in ("table", "markdown", "csv", "json"):
+        res = run(
+            "backtest", "-s", "power-first", "--decisions", str(path), "--kinds", "all", "-f", fmt
+        )
+        assert res.returncode == 0, res.stderr
+        assert "dec-early-2001" in res.stdout
+        assert "1 decisions skipped" in res.stdout or '"skipped": 1' in res.stdout
+
+
+def _named(matrix: np.ndarray, ids: list[str], directions: list[str] | None = None):
+    from siting.synthetic import dataset_from_matrix
+
+    return dataset_from_matrix(matrix, directions, indicator_ids=ids)
+
+
+def test_tie_rank_puts_ties_in_the_middle_rounded_toward_the_top() -> None:
+    from siting.baselines import tie_rank
+
+    s = np.array([5.0, 3.0, 3.0, 3.0, 1.0, np.nan])
+    assert tie_rank(s, 0) == 1
+    assert tie_rank(s, 1) == 3  # positions 2..4: middle 3
+    assert tie_rank(s, 4) == 5
+    assert tie_rank(s, 5) == 6  # no value: last
+    assert tie_rank(np.array([1.0, 1.0]), 0) == 1  # two tied at the top: both hit@1
+
+
+@pytest.mark.parametrize(
+    ("name", "column", "expected"),
+    [
+        ("population", 0, [1, 2, 4]),  # R03 most populous
+        ("grdp", 1, [4, 2, 3]),
+        ("power_self_sufficiency", 2, [1, 3, 2]),
+        ("dist_seoul", 3, [2, 1, 4]),  # nearest first
+    ],
+)
+def test_indicator_baselines_on_a_hand_made_case(
+    name: str, column: int, expected: list[int]
+) -> None:
+    from siting.baselines import run_baseline
+
+    X = np.array(
+        [  # population, grdp, self-sufficiency, dist_seoul
+            [100.0, 5.0, 150.0, 300.0],
+            [200.0, 9.0, 20.0, 250.0],
+            [300.0, 8.0, 90.0, 10.0],
+            [400.0, 1.0, 200.0, 30.0],
+        ]
+    )
+    ds = _named(X, ["population", "grdp", "power_self_sufficiency", "dist_seoul"])
+    decs = [decision(0, ["R03"]), decision(1, ["R02"]), decision(2, ["R00"])]
+    got = run_baseline(ds, name, decs)
+    assert [it.rank for it in got.items] == expected
+    assert not got.skipped
+
+
+def test_indicator_baseline_uses_only_data_known_at_the_date() -> None:
+    from siting.baselines import run_baseline
+
+    ds = _named(np.array([[1.0], [2.0]]), ["population"])  # 2025
+    ds.values.extend(
+        [
+            Value("R00", "population", "2019", 9.0, "s", "q", "", 100),
+            Value("R01", "population", "2019", 1.0, "s", "q", "", 101),
+        ]
+    )
+    ds.__dict__.pop("_columns", None)
+    got = run_baseline(
+        ds,
+        "population",
+        [decision(0, ["R00"], when=date(2020, 6, 1)), decision(1, ["R00"], when=date(2018, 1, 1))],
+    )
+    assert [it.rank for it in got.items] == [1]  # 2019 data: R00 first (2025 would say last)
+    assert got.skipped[0][0] == "d1" and "population" in got.skipped[0][1]
+
+
+def test_previous_decision_baseline_on_a_hand_made_case() -> None:
+    from siting.baselines import PREVIOUS, run_baseline
+
+    ds = make_dataset(np.zeros((5, 1)))
+
+    def dec(i: int, chosen: list[str], when: date, kind: str = "datacenter") -> Decision:
+        d = decision(i, chosen, when=when)
+        d.kind = kind
+        return d
+
+    decs = [
+        dec(0, ["R01"], date(2015, 1, 1)),  # first of its kind: all 5 tie -> 1 + 4 // 2 = 3
+        dec(1, ["R01"], date(2016, 1, 1)),  # previous chose R01: hit
+        dec(2, ["R04"], date(2017, 1, 1)),  # previous R01: R04 ties with 3 others behind -> 3
+        dec(3, ["R04"], date(2017, 1, 1), "ai_datacenter"),  # other kind: first of its kind
+        dec(4, ["R04"], date(2017, 1, 1)),  # same date as d2: d1 is still the previous one
+    ]
+    got = run_baseline(ds, PREVIOUS, decs)
+    assert [it.rank for it in got.items] == [3, 1, 3, 3, 3]
+
+
+def test_compare_restricts_to_common_decisions_and_says_when_not_beaten() -> None:
+    from siting.baselines import compare
+
+    X = np.array([[1.0, 10.0], [2.0, 30.0], [3.0, 20.0]])
+    ds = _named(X, ["c0", "population"])
+    for ind in ("grdp", "power_self_sufficiency", "dist_seoul"):
+        ds.indicators[ind] = ds.indicators["population"]
+        ds.values += [
+            Value(f"R0{i}", ind, "2025", float(i), "s", "q", "", 200 + i) for i in range(3)
+        ]
+    ds.__dict__.pop("_columns", None)
+    sc = make_scenario([1])  # c0: R02 first
+    bt = backtest(ds, sc, [decision(0, ["R01"]), decision(1, ["R01"])])  # population gets it
+    cmp = compare(ds, bt)
+    assert len(cmp.common) == 2
+    assert not cmp.beats_best and cmp.best == "population"
+    assert "does NOT beat" in cmp.verdict
+
+
+# ---------------------------------------------------------------------- validation
+
+
+def _dated_synthetic(true_w: np.ndarray, n_dec: int = 40, seed: int = 0):
+    """Synthetic decisions, four a year from 2010, on data of 2000 (known to all of them)."""
+    from siting.synthetic import dataset_from_matrix
+
+    ds, prior, decs = _synthetic_decisions(true_w, n_dec=n_dec, seed=seed)
+    X = np.array([[v.value for v in ds.values if v.region == r] for r in ds.region_codes])
+    ds = dataset_from_matrix(X, period="2000")
+    for k, d in enumerate(decs):
+        d.date = date(2010 + k // 4, 6, 1)
+    return ds, prior, decs
+
+
+def test_forward_folds_never_train_on_later_decisions() -> None:
+    from siting.fit import decision_matrices, pairs_from
+    from siting.validation import forward_chain, forward_folds
+
+    ds, prior_sc, decs = _dated_synthetic(np.array([0.6, 0.3, 0.1]))
+    planted = decision(99, ["R00"], [f"R{i:02d}" for i in range(1, 6)], when=date(2016, 3, 1))
+    crit = list(prior_sc.active_criteria)
+    prior = np.full(3, 1 / 3)
+    base = decision_matrices(ds, prior_sc, decs)
+    mats = decision_matrices(ds, prior_sc, [*decs, planted])
+    k_planted = len(mats) - 1
+    for f in forward_folds(mats):
+        years = {mats[k].decision.date.year for k in f.train}
+        assert max(years) < f.year
+        assert (k_planted in f.train) == (f.year > 2016)
+    # folds cut at or before 2016 fit exactly the same weights with or without the plant
+    from siting.validation import _forward_weights
+
+    wa = {f.year: w for f, w in _forward_weights(base, pairs_from(crit, base), prior, 0.0, 2.0, 3)}
+    wb = {f.year: w for f, w in _forward_weights(mats, pairs_from(crit, mats), prior, 0.0, 2.0, 3)}
+    early = [y for y in wa if y <= 2016]
+    assert early
+    for y in early:
+        np.testing.assert_array_equal(wa[y], wb[y])
+    # and the planted decision is tested (once, pooled) by the fold cut at its own year
+    pooled = forward_chain(mats, pairs_from(crit, mats), prior, 0.0, margin=2.0).pooled_items
+    assert [it.decision for it in pooled].count("d99") == 1
+
+
+def test_validation_recovers_known_weights_out_of_sample() -> None:
+    from siting.fit import decision_matrices, pairs_from, solve
+    from siting.validation import bootstrap_weights, choose_regularization, forward_chain, intervals
+
+    true_w = np.array([0.6, 0.3, 0.1])
+    ds, prior_sc, decs = _dated_synthetic(true_w, n_dec=48)
+    crit = list(prior_sc.active_criteria)
+    mats = decision_matrices(ds, prior_sc, decs)
+    pairs = pairs_from(crit, mats)
+    wrong = np.array([0.05, 0.15, 0.8])  # a prior that has the order backwards
+    lam, curve = choose_regularization(mats, pairs, wrong, margin=2.0)
+    assert lam < 1.0  # the data, not the wrong prior, should win
+    assert len(curve) > 3
+    val = forward_chain(mats, pairs, wrong, lam, margin=2.0)
+    fitted, prior_row = val.pooled
+    assert fitted["mrr"] > prior_row["mrr"]
+    w = solve(pairs, wrong, lam, margin=2.0)
+    assert list(np.argsort(-w)) == [0, 1, 2]
+    ci = intervals(bootstrap_weights(pairs, wrong, lam, 2.0, draws=30, seed=1))
+    assert ci == intervals(bootstrap_weights(pairs, wrong, lam, 2.0, draws=30, seed=1))
+    assert ci[0][0] > ci[2][1]  # the strongest criterion is clearly above the weakest
+
+
+def test_indistinguishable_names_constant_and_collinear_criteria() -> None:
+    from siting.fit import Pairs
+    from siting.validation import indistinguishable
+
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=50)
+    D = np.column_stack([a, 2 * a + 0.01 * rng.normal(size=50), np.zeros(50), rng.normal(size=50)])
+    p = Pairs(["a", "b", "flat", "free"], D, np.zeros(50), np.arange(50), np.zeros(50, dtype=int))
+    found = {r["criteria"] for r in indistinguishable(p)}
+    assert found == {"flat", "a ~ b"}
