@@ -28,8 +28,8 @@ KindsOpt = Annotated[
     str | None,
     typer.Option(
         "--kinds",
-        help="Comma-separated decision kinds to use (default: AI siting kinds; "
-        "'all' for every kind).",
+        help="Comma-separated decision kinds to use (default: every kind that sites a facility, "
+        "i.e. all but distributed_energy_zone; 'all' for every kind).",
     ),
 ]
 
