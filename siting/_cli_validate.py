@@ -172,7 +172,10 @@ def validation_report(
             "regularization",
             "Regularisation strength (pooled forward-chaining result per value)",
             curve,
-            [f"regularisation {chosen:g} ({how})"],
+            [
+                f"regularisation {chosen:g} ({how})",
+                "chosen on the same pooled result that is reported below: slightly optimistic",
+            ],
         )
     ]
     if method == "forward":
@@ -194,6 +197,13 @@ def validation_report(
                 ["fits on all other decisions, later ones included: stability, not forecasting"],
             )
         )
+    sections.append(
+        Section(
+            "pooled_all",
+            "Pooled out-of-sample result on every decision tested (fitted vs prior)",
+            [{k: r[k] for k in ("model", *MEASURES, "expected_mrr")} for r in val.pooled],
+        )
+    )
     sections.append(_pooled_section(ds, val, decs, sc))
     if by is not None:
         sections.append(
