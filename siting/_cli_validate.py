@@ -161,21 +161,25 @@ def validation_report(
     mats, pairs, prior = _prepare(ds, sc, decs)
     lam, curve = V.choose_regularization(mats, pairs, prior)
     chosen = lam if regularization is None else regularization
+    nested = method == "forward" and regularization is None
     val = (
-        V.forward_chain(mats, pairs, prior, chosen)
+        V.forward_chain(mats, pairs, prior, regularization)
         if method == "forward"
         else V.leave_one_out(mats, pairs, prior, chosen)
     )
     how = "chosen by forward-chaining validation" if regularization is None else "given"
+    note = (
+        "the folds below choose their own strength from their training decisions only "
+        "(nested forward chaining; column regularization)"
+        if nested
+        else f"regularisation {chosen:g} ({how})"
+    )
     sections = [
         Section(
             "regularization",
-            "Regularisation strength (pooled forward-chaining result per value)",
+            "Regularisation strength (pooled forward-chaining result per value, all decisions)",
             curve,
-            [
-                f"regularisation {chosen:g} ({how})",
-                "chosen on the same pooled result that is reported below: slightly optimistic",
-            ],
+            [f"on all decisions the best strength is {lam:g}", note],
         )
     ]
     if method == "forward":
@@ -184,7 +188,10 @@ def validation_report(
                 "folds",
                 f"Forward-chaining folds: fit on decisions before the cut year, test on those "
                 f"from it on (prior '{sc.name}')",
-                [{k: r[k] for k in ("cut_year", "train", "model", *MEASURES)} for r in val.folds],
+                [
+                    {k: r[k] for k in ("cut_year", "train", "regularization", "model", *MEASURES)}
+                    for r in val.folds
+                ],
                 ["pooled: each decision once, fitted on every decision before its own year"],
             )
         )

@@ -96,15 +96,24 @@ def _forward_weights(
     mats: list[DecisionMatrix],
     pairs: Pairs,
     prior: np.ndarray,
-    lam: float,
+    lam: float | None,
     margin: float,
     min_train: int,
-) -> list[tuple[Fold, np.ndarray]]:
+) -> list[tuple[Fold, np.ndarray, float]]:
+    """(fold, fitted weights, regularisation) per fold. With ``lam`` None the strength is chosen
+    inside each fold by forward chaining over its own training decisions only (nested), so
+    nothing from the test years steers it."""
     out = []
     for f in forward_folds(mats, min_train):
-        w = _fit_on(pairs, f.train, prior, lam, margin)
+        lam_f = lam
+        if lam_f is None:
+            sub = [mats[k] for k in f.train]
+            lam_f, _ = choose_regularization(
+                sub, subset(pairs, np.array(f.train)), prior, margin=margin, min_train=min_train
+            )
+        w = _fit_on(pairs, f.train, prior, lam_f, margin)
         if w is not None:
-            out.append((f, w))
+            out.append((f, w, lam_f))
     return out
 
 
@@ -116,16 +125,17 @@ def forward_chain(
     mats: list[DecisionMatrix],
     pairs: Pairs,
     prior: np.ndarray,
-    lam: float,
+    lam: float | None,
     margin: float = DEFAULT_MARGIN,
     min_train: int = MIN_TRAIN,
 ) -> Validation:
-    """Each fold (fitted vs prior on its test decisions) and the pooled one-step-ahead result."""
-    val = Validation("forward", lam)
+    """Each fold (fitted vs prior on its test decisions) and the pooled one-step-ahead result;
+    ``lam`` None chooses the regularisation inside each fold (see :func:`_forward_weights`)."""
+    val = Validation("forward", float("nan") if lam is None else lam)
     pooled_fit: list[Item] = []
     pooled_prior: list[Item] = []
-    for f, w in _forward_weights(mats, pairs, prior, lam, margin, min_train):
-        extra = {"cut_year": str(f.year), "train": len(f.train)}
+    for f, w, lam_f in _forward_weights(mats, pairs, prior, lam, margin, min_train):
+        extra = {"cut_year": str(f.year), "train": len(f.train), "regularization": lam_f}
         val.folds.append(_summary_row("fitted", items_for(mats, f.test, w), **extra))
         val.folds.append(_summary_row("prior", items_for(mats, f.test, prior), **extra))
         pooled_fit += items_for(mats, _own_year(mats, f), w)
@@ -187,7 +197,7 @@ def choose_regularization(
     curve = []
     for lam in grid:
         items: list[Item] = []
-        for f, w in _forward_weights(mats, pairs, prior, lam, margin, min_train):
+        for f, w, _ in _forward_weights(mats, pairs, prior, lam, margin, min_train):
             items += items_for(mats, _own_year(mats, f), w)
         curve.append({"regularization": lam, **_quick(items)})
     scored = [c for c in curve if c["decisions"] > 0]

@@ -364,12 +364,15 @@ def test_forward_folds_never_train_on_later_decisions() -> None:
     # folds cut at or before 2016 fit exactly the same weights with or without the plant
     from siting.validation import _forward_weights
 
-    wa = {f.year: w for f, w in _forward_weights(base, pairs_from(crit, base), prior, 0.0, 2.0, 3)}
-    wb = {f.year: w for f, w in _forward_weights(mats, pairs_from(crit, mats), prior, 0.0, 2.0, 3)}
-    early = [y for y in wa if y <= 2016]
-    assert early
-    for y in early:
-        np.testing.assert_array_equal(wa[y], wb[y])
+    pa, pb = pairs_from(crit, base), pairs_from(crit, mats)
+    for lam in (0.0, None):  # a given strength, and one chosen inside each fold (nested)
+        wa = {f.year: (w, r) for f, w, r in _forward_weights(base, pa, prior, lam, 2.0, 3)}
+        wb = {f.year: (w, r) for f, w, r in _forward_weights(mats, pb, prior, lam, 2.0, 3)}
+        early = [y for y in wa if y <= 2016]
+        assert early
+        for y in early:
+            np.testing.assert_array_equal(wa[y][0], wb[y][0])
+            assert wa[y][1] == wb[y][1]
     # and the planted decision is tested (once, pooled) by the fold cut at its own year
     pooled = forward_chain(mats, pairs_from(crit, mats), prior, 0.0, margin=2.0).pooled_items
     assert [it.decision for it in pooled].count("d99") == 1
@@ -388,9 +391,9 @@ def test_validation_recovers_known_weights_out_of_sample() -> None:
     lam, curve = choose_regularization(mats, pairs, wrong, margin=2.0)
     assert lam < 1.0  # the data, not the wrong prior, should win
     assert len(curve) > 3
-    val = forward_chain(mats, pairs, wrong, lam, margin=2.0)
-    fitted, prior_row = val.pooled
-    assert fitted["mrr"] > prior_row["mrr"]
+    for reg in (lam, None):  # the strength chosen on all decisions, and nested in each fold
+        fitted, prior_row = forward_chain(mats, pairs, wrong, reg, margin=2.0).pooled
+        assert fitted["mrr"] > prior_row["mrr"]
     w = solve(pairs, wrong, lam, margin=2.0)
     assert list(np.argsort(-w)) == [0, 1, 2]
     ci = intervals(bootstrap_weights(pairs, wrong, lam, 2.0, draws=30, seed=1))
