@@ -12,6 +12,7 @@ import numpy as np
 from siting._errors import SitingError
 from siting._report_backtest import (
     MEASURES,
+    P_NOTE,
     Section,
     by_group_section,
     comparison_section,
@@ -192,7 +193,10 @@ def validation_report(
                     {k: r[k] for k in ("cut_year", "train", "regularization", "model", *MEASURES)}
                     for r in val.folds
                 ],
-                ["pooled: each decision once, fitted on every decision before its own year"],
+                [
+                    "pooled: each decision once, fitted on every decision before its own year",
+                    P_NOTE,
+                ],
             )
         )
     else:

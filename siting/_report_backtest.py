@@ -59,6 +59,10 @@ def render(sections: list[Section], fmt: str, extra_json: dict[str, Any] | None 
     return Group(*parts)
 
 
+P_NOTE = (
+    "p-values: hit@k exact (Poisson-binomial); MRR exact where the distinct partial sums stay "
+    "few, else seeded Monte Carlo with 1e6 draws (s.e. <= 0.0005); null = rank uniform"
+)
 MEASURES = ("decisions", "chosen", "hit1", "hit3", "mrr", "p_hit1", "p_hit3", "p_mrr")
 
 
@@ -72,6 +76,7 @@ def comparison_section(cmp: Comparison, title: str = "") -> Section:
         f"{n_left} scored by the scenario but not by some baseline (no data known at the date)",
         "baselines: see siting/baselines.py (ties: middle of the tied block, rounded toward "
         "the top; previous_same_kind: all tie for the first decision of a kind)",
+        P_NOTE,
     ]
     return Section(
         "baselines", title or "Scenario vs naive baselines (same decisions)", rows, notes
