@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from siting._errors import Problem, SitingError
+from siting.checks import check_computed_from
 
 
 def validate_all(files: list[Path], data: str | Path | None = None) -> tuple[list[Problem], int]:
@@ -19,6 +20,7 @@ def validate_all(files: list[Path], data: str | Path | None = None) -> tuple[lis
     sub = load_dataset(data, strict=False, level="sigungu")
     problems.extend(p for p in sub.problems if p not in ds.problems)
     problems.extend(check_sigungu(sub))
+    problems.extend(check_computed_from(sub))
     checked = 2
     targets: list[str] = [str(f) for f in files] or [
         str(ds.root / "scenarios" / f"{n}.yaml") for n in available_scenarios(ds.root)
