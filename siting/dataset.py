@@ -536,10 +536,18 @@ def _read_values(
                 quote=r["quote"],
                 note=r.get("note", ""),
                 line=line,
-                status="used" if value is not None else "gap",
+                status=_status(value, r.get("quote_type", "")),
             )
         )
     return out
+
+
+def _status(value: float | None, quote_type: str) -> str:
+    """gap for an empty value; misprint for a printed figure its own source contradicts
+    (quote_type misprint: never used, kept visible); else used (until conflicts are resolved)."""
+    if value is None:
+        return "gap"
+    return "misprint" if quote_type == "misprint" else "used"
 
 
 def resolve_conflicts(values: list[Value], sources: dict[str, Source]) -> list[Value]:
@@ -552,7 +560,7 @@ def resolve_conflicts(values: list[Value], sources: dict[str, Source]) -> list[V
     """
     groups: dict[tuple[str, str, str], list[Value]] = {}
     for v in values:
-        if v.value is not None:
+        if v.value is not None and v.status != "misprint":
             groups.setdefault((v.region, v.indicator, v.period), []).append(v)
     winners: dict[tuple[str, str, str], Value] = {}
     for key, vs in groups.items():
@@ -562,7 +570,7 @@ def resolve_conflicts(values: list[Value], sources: dict[str, Source]) -> list[V
         winners[key] = ordered[0]
     out: list[Value] = []
     for v in values:
-        if v.value is None:
+        if v.value is None or v.status == "misprint":
             out.append(v)
             continue
         w = winners[(v.region, v.indicator, v.period)]
