@@ -195,10 +195,12 @@ def validate(
     problems, checked = validate_all(files or [], _STATE["data"])
     for p in problems:
         typer.echo(p.format(), err=True)
-    if problems:
-        typer.echo(f"{len(problems)} problem(s) in {checked} checked item(s)", err=True)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        typer.echo(f"{len(errors)} problem(s) in {checked} checked item(s)", err=True)
         raise typer.Exit(2)
-    typer.echo(f"ok: {checked} checked, no problems")
+    warned = f", {len(problems)} warning(s)" if problems else ""
+    typer.echo(f"ok: {checked} checked, no problems{warned}")
 
 
 @app.command()

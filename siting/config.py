@@ -21,6 +21,24 @@ from siting._paths import scenarios_dir
 from siting._yaml import KeyPath, line_of, load_yaml_file
 
 MissingPolicy = Literal["exclude", "worst", "median", "zero"]
+# At 시군구 level: what to do with a value inherited from the province. ``use`` it as is,
+# ``exclude`` it (the unit then has no value: the missing-value policy applies), or a factor
+# between 0 and 1 that multiplies the inherited value's 0-1 score (for WSM: its contribution).
+InheritedPolicy = Literal["use", "exclude"] | float
+_INHERITED_DESC = (
+    "At 시군구 level, what to do with values inherited from the province: use (default), "
+    "exclude (treated as missing), or a factor 0-1 multiplying the inherited value's 0-1 score."
+)
+
+
+def _check_inherited(v: Any) -> Any:
+    if isinstance(v, bool):
+        raise ValueError("inherited must be use, exclude or a number between 0 and 1")
+    if isinstance(v, int | float) and not (0.0 <= float(v) <= 1.0 and math.isfinite(v)):
+        raise ValueError("an inherited discount factor must be between 0 and 1")
+    return v
+
+
 BUILTIN_METHODS = ("wsm", "wpm", "topsis")
 
 
@@ -73,7 +91,13 @@ class Criterion(BaseModel):
         description="What to do where the value is missing: exclude the region, give it the "
         "worst or median score of the regions with data, or zero.",
     )
+    inherited: InheritedPolicy | None = Field(default=None, description=_INHERITED_DESC)
     rationale: str | None = Field(default=None, description="Why this weight (shown in reports).")
+
+    @field_validator("inherited", mode="before")
+    @classmethod
+    def _inherited_ok(cls, v: Any) -> Any:
+        return _check_inherited(v)
 
     @field_validator("weight", mode="before")
     @classmethod
@@ -151,10 +175,18 @@ class Scenario(BaseModel):
     missing: MissingPolicy | None = Field(
         default=None, description="Default missing-value policy for every criterion (worst)."
     )
+    inherited: InheritedPolicy | None = Field(
+        default=None, description=_INHERITED_DESC + " Default for every criterion."
+    )
     criteria: dict[str, Criterion | None] = Field(
         default_factory=dict, description="Weighted criteria keyed by indicator id."
     )
     constraints: list[Constraint] = Field(default_factory=list, description="Hard rules.")
+
+    @field_validator("inherited", mode="before")
+    @classmethod
+    def _inherited_ok(cls, v: Any) -> Any:
+        return _check_inherited(v)
 
     _file: str = PrivateAttr(default="")
     _lines: dict[str, tuple[str, int | None]] = PrivateAttr(default_factory=dict)
@@ -195,6 +227,15 @@ class Scenario(BaseModel):
     @property
     def missing_policy(self) -> str:
         return self.missing or "worst"
+
+    def inherited_policy(self, criterion: str) -> str | float:
+        """The inherited-value policy of one criterion: its own, else the scenario's, else use."""
+        crit = self.active_criteria.get(criterion)
+        own = crit.inherited if crit is not None else None
+        pol = own if own is not None else self.inherited
+        if pol is None or pol == "use" or (not isinstance(pol, str) and float(pol) == 1.0):
+            return "use"
+        return pol
 
     def canonical(self) -> dict[str, Any]:
         """The resolved scenario as plain data (what the hash covers)."""

@@ -162,6 +162,14 @@ class Dataset:
         arr = self._arrays.get((indicator, period))
         return np.full(len(self.region_codes), np.nan) if arr is None else arr.copy()
 
+    def inherited_mask(self, indicator: str, period: str) -> np.ndarray:
+        """True where a region's value of this indicator and period is inherited from its
+        province (always False at 시도 level)."""
+        import numpy as np
+
+        col = self._columns.get((indicator, period), {})
+        return np.array([bool(col[r].inherited) if r in col else False for r in self.region_codes])
+
     def has_column(self, indicator: str, period: str) -> bool:
         return bool(self._columns.get((indicator, period)))
 

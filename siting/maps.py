@@ -229,6 +229,8 @@ T: dict[str, dict[str, Any]] = {
         "inherited": "↑ {p} 값",
         "inherited_title": "시군구 자료가 없어 {p}의 값을 그대로 씀 (province value)",
         "inherited_note": "= 시군구 자료가 없어 {p}의 값을 그대로 쓴 기준 ({n}/{m}개)",
+        "own_share": "자체 자료 비중",
+        "inherited_policy": {"exclude": "쓰지 않음 (inherited: exclude)", "factor": "×{f} 할인"},
         "own_data": "시군구 자료",
         "from_sido": "↑ 시도 값",
         "n_units": "{n}곳",
@@ -335,6 +337,8 @@ T: dict[str, dict[str, Any]] = {
         "inherited": "↑ province value ({p})",
         "inherited_title": "no 시군구 value: the value of {p} is used",
         "inherited_note": "= no 시군구 value, the value of {p} is used ({n} of {m} criteria)",
+        "own_share": "Own data share",
+        "inherited_policy": {"exclude": "not used (inherited: exclude)", "factor": "×{f} discount"},
         "own_data": "Own data",
         "from_sido": "↑ province",
         "n_units": "{n}",
@@ -1156,6 +1160,8 @@ def _card(
         (t["score"], score),
         (t["coverage_long"], f"{ex['coverage_pct']:.0f} %"),
     ]
+    if "own_pct" in ex:
+        kpis.append((t["own_share"], f"{ex['own_pct']:.0f} %"))
     if ex["adjustment"]:
         kpis.insert(2, (t["base"], _score_text(ex["base_score"])))
     kpi_html = "".join(
@@ -1242,9 +1248,15 @@ def _criterion_row(c: Mapping[str, Any], ds: Dataset, code: str, lang: str, wmax
     mark = ""
     if inh:
         prov = (_province_en(ds, code) or inh) if lang == "en" else inh
+        pol = c.get("inherited_policy", "use")
+        tail = ""
+        if pol == "exclude":
+            tail = " " + t["inherited_policy"]["exclude"]
+        elif pol != "use":
+            tail = " " + t["inherited_policy"]["factor"].format(f=pol)
         mark = (
             f' <span class="st-inh" title="{_e(t["inherited_title"].format(p=prov))}">'
-            f"{_e(t['inherited'].format(p=prov))}</span>"
+            f"{_e(t['inherited'].format(p=prov) + tail)}</span>"
         )
     unit = c["unit"] or ""
     if c["raw"] is None:

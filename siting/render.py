@@ -123,6 +123,14 @@ RANK_COLUMNS = (
 )
 
 
+def rank_columns(result: Result) -> tuple[str, ...]:
+    """The rank table's columns; at 시군구 level with the own-value share after coverage."""
+    if not result.by_units:
+        return RANK_COLUMNS
+    at = RANK_COLUMNS.index("coverage_pct") + 1
+    return (*RANK_COLUMNS[:at], "own_pct", *RANK_COLUMNS[at:])
+
+
 def rank_rows(result: Result, lang: str, top: int | None) -> list[dict[str, Any]]:
     rows = result.table(lang).to_dict(orient="records")
     if top:
@@ -141,12 +149,13 @@ def render_rank(result: Result, fmt: str, lang: str = "ko", top: int | None = No
         for r in rows:
             r["scenario"] = result.scenario.name
             r["hash"] = result.hash
-        return to_csv(rows, [*RANK_COLUMNS, "scenario", "hash"])
+        return to_csv(rows, [*rank_columns(result), "scenario", "hash"])
     if fmt == "markdown":
         head = f"## {result.scenario.name}\n\n{(result.scenario.description or '').strip()}\n\n"
-        return head + to_markdown(
-            rows, RANK_COLUMNS, footer=_weights_line(result) + "\n\n" + footer(result)
-        )
+        lines = _weights_line(result) + "\n\n"
+        if result.by_units:
+            lines += result.inherited_summary() + "\n\n"
+        return head + to_markdown(rows, rank_columns(result), footer=lines + footer(result))
     from rich.console import Group
     from rich.text import Text
 
@@ -160,16 +169,20 @@ def render_rank(result: Result, fmt: str, lang: str = "ko", top: int | None = No
                 "score": r["score"],
                 "adj": r["adjustment"] or None,
                 "data %": r["coverage_pct"],
+                **({"own %": r["own_pct"]} if result.by_units else {}),
                 "notes": _short_notes(result, i),
             }
         )
+    own = ("own %",) if result.by_units else ()
     table = rich_table(
         short,
-        ("rank", "region", "score", "adj", "data %", "notes"),
+        ("rank", "region", "score", "adj", "data %", *own, "notes"),
         title=f"Ranking — scenario '{result.scenario.name}' ({result.method})",
-        right=("rank", "score", "adj", "data %"),
+        right=("rank", "score", "adj", "data %", *own),
     )
     parts: list[Any] = [table, Text(_weights_line(result), style="dim")]
+    if result.by_units:
+        parts.append(Text(result.inherited_summary(), style="dim"))
     for w in result.warnings:
         parts.append(Text(f"note: {w}", style="yellow"))
     if result.imputations:
@@ -238,7 +251,7 @@ def explain_rows(info: dict[str, Any], lang: str) -> list[dict[str, Any]]:
                 "weight_pct": c["weight_pct"],
                 "contribution": c["contribution"],
                 "source": src,
-                "from": f"↑ {c['inherited_from']}" if c.get("inherited_from") else "",
+                "from": _inherited_mark(c),
                 "quote": ev["quote"] if ev else "",
                 "url": (ev["source"] or {}).get("url", "") if ev else "",
                 "inputs": ev["note"]
@@ -249,6 +262,15 @@ def explain_rows(info: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     return rows
 
 
+def _inherited_mark(c: dict[str, Any]) -> str:
+    """``↑ 경북`` for an inherited value, with the policy when it is not plain use."""
+    if not c.get("inherited_from"):
+        return ""
+    pol = c.get("inherited_policy", "use")
+    tail = {"use": "", "exclude": " (not used: inherited: exclude)"}.get(pol, f" (×{pol})")
+    return f"↑ {c['inherited_from']}{tail}"
+
+
 def render_explain(result: Result, region: str, fmt: str, lang: str = "ko") -> Any:
     info = result.explain(region)
     if fmt == "json":
@@ -257,7 +279,9 @@ def render_explain(result: Result, region: str, fmt: str, lang: str = "ko") -> A
     name = info["name_ko"] if lang == "ko" else info["name_en"]
     head = (
         f"{name} ({region}) — rank {info['rank_label']} of {info['ranked_regions']}, "
-        f"score {_fmt(info['score'])} ({info['status']}, data coverage {info['coverage_pct']}%)"
+        f"score {_fmt(info['score'])} ({info['status']}, data coverage {info['coverage_pct']}%"
+        + (f", own values {info['own_pct']}%" if "own_pct" in info else "")
+        + ")"
     )
     sum_line = _sum_line(info)
     if fmt == "csv":
@@ -276,7 +300,7 @@ def render_explain(result: Result, region: str, fmt: str, lang: str = "ko") -> A
         {
             "criterion": r["id"],
             "raw": (f"{_fmt(r['raw'])} {r['unit']}" if r["raw"] is not None else "— (missing)")
-            + (f" {r['from']}" if r["from"] else ""),
+            + (f" {r['from']}" if r["from"] else (" (own)" if "own_pct" in info else "")),
             "period": r["period"],
             "0-1": r["transformed"],
             "weight %": r["weight_pct"],
@@ -293,6 +317,8 @@ def render_explain(result: Result, region: str, fmt: str, lang: str = "ko") -> A
     parts: list[Any] = [table, Text(sum_line)]
     if any(r["from"] for r in rows):
         parts.append(Text("↑ = value of the province, inherited by this 시군구", style="dim"))
+    if "own_pct" in info:
+        parts.append(Text(result.inherited_summary(), style="dim"))
     for r in info["reasons"]:
         parts.append(Text(f"• {r}", style="yellow"))
     parts.append(Text("evidence:", style="bold"))

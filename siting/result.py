@@ -27,6 +27,8 @@ class CriterionInfo:
     rationale: str
     sources: list[str]
     coverage: int  # regions with data
+    inherited: str = "use"  # policy for values inherited from the province: use|exclude|factor
+    own_coverage: int = -1  # regions with a value of their own (-1: not computed)
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ class Result:
     higher_is_better: bool
     hash: str
     extra: dict[str, Any] = field(default_factory=dict)
+    inherited: np.ndarray | None = None  # regions x criteria: the value is the province's
+    discount: np.ndarray | None = None  # per criterion: factor on inherited scores (0 = excluded)
 
     # -------------------------------------------------------------- derived
     @property
@@ -105,6 +109,34 @@ class Result:
         """Share of the weight that rests on real (not imputed) data, per region."""
         real = (~np.isnan(self.raw)).astype(float)
         return real @ self.weights
+
+    @property
+    def own_share(self) -> np.ndarray:
+        """Per region, the share of the effective weight that rests on its own values.
+
+        Each cell counts with its criterion's weight, an inherited value with weight times the
+        discount factor; missing (imputed) cells and inherited values under ``exclude`` count
+        in the denominator but not as own. All own at 시도 level."""
+        n, m = self.raw.shape
+        inh = self.inherited if self.inherited is not None else np.zeros((n, m), dtype=bool)
+        disc = self.discount if self.discount is not None else np.ones(m)
+        w = self.weights[None, :]
+        has = ~np.isnan(self.raw)
+        own = has & ~inh
+        eff = np.where(inh & has, w * disc[None, :], w)
+        total = eff.sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(total > 0, (eff * own).sum(axis=1) / total, 0.0)
+        return share
+
+    @property
+    def has_inherited(self) -> bool:
+        return self.inherited is not None and bool(self.inherited.any())
+
+    def own_share_mean(self) -> float:
+        """The mean own-value share over the ranked regions (the scenario-wide figure)."""
+        share = self.own_share[self.included]
+        return float(share.mean()) if share.size else 0.0
 
     def index(self, region: str) -> int:
         return self.regions.index(region)
@@ -148,6 +180,7 @@ class Result:
 
         rows = []
         cov = self.coverage
+        own = self.own_share if self.by_units else None
         for i in self.order():
             code = self.regions[i]
             rows.append(
@@ -161,11 +194,30 @@ class Result:
                     else round(float(self.base_score[i]), 2),
                     "adjustment": round(float(self.adjustment[i]), 2),
                     "coverage_pct": round(100 * float(cov[i]), 1),
+                    **({"own_pct": round(100 * float(own[i]), 1)} if own is not None else {}),
                     "status": self.status(i),
                     "notes": "; ".join(self.reasons(i)),
                 }
             )
         return pd.DataFrame(rows)
+
+    @property
+    def by_units(self) -> bool:
+        """Scored at 시군구 level, where values may be inherited from the province."""
+        return self.dataset.level == "sigungu"
+
+    def inherited_summary(self) -> str:
+        """One line: how much of the weight rests on the units' own values, and the policies."""
+        pol: dict[str, list[str]] = {}
+        for c in self.criteria:
+            if c.own_coverage < c.coverage or c.inherited != "use":
+                pol.setdefault(c.inherited, []).append(c.id)
+        parts = [f"{k}: {', '.join(v)}" for k, v in pol.items()]
+        return (
+            f"own values carry {100 * self.own_share_mean():.1f} % of the effective weight "
+            f"(mean over {int(self.included.sum())} ranked units); inherited values — "
+            + ("; ".join(parts) if parts else "none")
+        )
 
     def weights_table(self) -> list[dict[str, Any]]:
         return [
@@ -179,6 +231,14 @@ class Result:
                 "value_function": c.value_function.describe(),
                 "missing": c.missing,
                 "coverage": f"{c.coverage}/{len(self.regions)}",
+                **(
+                    {
+                        "own_coverage": f"{c.own_coverage}/{len(self.regions)}",
+                        "inherited": c.inherited,
+                    }
+                    if self.by_units
+                    else {}
+                ),
             }
             for c in self.criteria
         ]
@@ -217,6 +277,7 @@ class Result:
                         if val and val.inherited and ds.parent is not None
                         else None
                     ),
+                    **({"inherited_policy": c.inherited} if self.by_units else {}),
                     "other_observations": others,
                 }
             )
@@ -233,6 +294,7 @@ class Result:
             else round(float(self.base_score[i]), 3),
             "adjustment": float(self.adjustment[i]),
             "coverage_pct": round(100 * float(self.coverage[i]), 1),
+            **({"own_pct": round(100 * float(self.own_share[i]), 1)} if self.by_units else {}),
             "status": self.status(i),
             "reasons": self.reasons(i),
             "method": self.method,
@@ -256,6 +318,14 @@ class Result:
         tab = self.table(lang)
         return {
             **self.meta(),
+            **(
+                {
+                    "own_share_pct": round(100 * self.own_share_mean(), 1),
+                    "inherited_policy": self.scenario.inherited or "use",
+                }
+                if self.by_units
+                else {}
+            ),
             "weights": self.weights_table(),
             "ranking": tab.to_dict(orient="records"),
             "imputations": [i.__dict__ for i in self.imputations],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -209,6 +210,9 @@ def score(ds: Dataset, scenario: Scenario) -> Result:
     crit_ids = list(scenario.active_criteria)
     m = len(crit_ids)
     raw = np.full((n, m), np.nan)
+    inherited = np.zeros((n, m), dtype=bool)  # the cell's value is the province's
+    discount = np.ones(m)  # factor on inherited 0-1 scores (0 where inherited: exclude)
+    dropped: list[str] = []
     V = np.full((n, m), np.nan)
     imputed = np.zeros((n, m), dtype=bool)
     infos: list[CriterionInfo] = []
@@ -223,7 +227,25 @@ def score(ds: Dataset, scenario: Scenario) -> Result:
         ind = ds.indicators[cid]
         period = crit.period or ind.period
         raw[:, j] = ds.array(cid, period)
+        inherited[:, j] = ds.inherited_mask(cid, period)
+        inh_policy = scenario.inherited_policy(cid)
+        if inh_policy == "exclude":
+            raw[inherited[:, j], j] = np.nan  # only the unit's own values count
+            discount[j] = 0.0
+        elif inh_policy != "use":
+            discount[j] = float(inh_policy)
         file, line = scenario.where("criteria", cid)
+        if np.isnan(raw[:, j]).all():
+            # possible only when inherited: exclude removed every value: drop the criterion
+            dropped.append(cid)
+            warnings.append(
+                f"{cid}: no unit has a value of its own (inherited: exclude); "
+                "the criterion is dropped and its weight shared among the others"
+            )
+            raw[:, j] = np.nan
+            V[:, j] = 0.0
+            infos.append(_dropped_info(cid, ind, period, crit, inh_policy))
+            continue
         vf = make_value_function(
             scale=crit.scale,
             direction=crit.direction or ind.direction,
@@ -248,6 +270,8 @@ def score(ds: Dataset, scenario: Scenario) -> Result:
         elif missing_rows.size:
             V[missing_rows, j] = fill
             imputed[missing_rows, j] = True
+        if discount[j] != 1.0 and inh_policy != "exclude":
+            V[inherited[:, j], j] *= discount[j]
         sources = ds.column_sources(cid, period)
         infos.append(
             CriterionInfo(
@@ -261,8 +285,13 @@ def score(ds: Dataset, scenario: Scenario) -> Result:
                 rationale=crit.rationale or "",
                 sources=sources,
                 coverage=int(np.sum(~np.isnan(raw[:, j]))),
+                inherited=_policy_label(inh_policy),
+                own_coverage=int(np.sum(~np.isnan(raw[:, j]) & ~inherited[:, j])),
             )
         )
+    if dropped:
+        weights = _redistribute(weights, dropped)
+        infos = [replace(c, weight=weights[c.id]) for c in infos]
 
     # constraints
     resolver = RegionResolver(ds) if any(c.regions for c in scenario.constraints) else None
@@ -349,6 +378,39 @@ def score(ds: Dataset, scenario: Scenario) -> Result:
         additive=scenario.method_name in ADDITIVE,
         higher_is_better=higher,
         hash=digest,
+        inherited=inherited,
+        discount=discount,
+    )
+
+
+def _policy_label(policy: str | float) -> str:
+    return policy if isinstance(policy, str) else f"{policy:g}"
+
+
+def _redistribute(weights: dict[str, float], dropped: list[str]) -> dict[str, float]:
+    """Weights with the dropped criteria at 0 and the rest renormalised to sum to 1."""
+    rest = sum(w for k, w in weights.items() if k not in dropped)
+    return {k: (0.0 if k in dropped or rest <= 0 else w / rest) for k, w in weights.items()}
+
+
+def _dropped_info(cid: str, ind, period: str, crit, policy: str | float) -> CriterionInfo:  # type: ignore[no-untyped-def]
+    """The record of a criterion left without any value (shown with weight 0)."""
+    vf = make_value_function(
+        scale="linear", direction=crit.direction or ind.direction, observed=np.array([0.0, 1.0])
+    )
+    return CriterionInfo(
+        id=cid,
+        indicator=ind,
+        period=period,
+        weight_raw=float(crit.weight or 0.0),
+        weight=0.0,
+        value_function=vf,
+        missing=crit.missing or "worst",
+        rationale=crit.rationale or "",
+        sources=[],
+        coverage=0,
+        inherited=_policy_label(policy),
+        own_coverage=0,
     )
 
 

@@ -46,6 +46,8 @@ def level_files(root: Path) -> list[Path]:
     for pattern in ("indicators_*.yaml", "values_*.csv", "sources_*.csv"):
         out += sorted(p.relative_to(root) for p in folder.glob(pattern))
     return out
+
+
 UNIT_COLUMNS = ["code", "sido", "name_ko", "short_ko", "name_en", "short_en", "aliases", "members"]
 
 RESEARCH_KINDS = ("research_institute", "university", "research_complex")

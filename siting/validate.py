@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from siting._errors import Problem, SitingError
+from siting.checks import check_computed_from
 
 
 def validate_all(files: list[Path], data: str | Path | None = None) -> tuple[list[Problem], int]:
@@ -19,6 +20,7 @@ def validate_all(files: list[Path], data: str | Path | None = None) -> tuple[lis
     sub = load_dataset(data, strict=False, level="sigungu")
     problems.extend(p for p in sub.problems if p not in ds.problems)
     problems.extend(check_sigungu(sub))
+    problems.extend(check_computed_from(sub))
     checked = 2
     targets: list[str] = [str(f) for f in files] or [
         str(ds.root / "scenarios" / f"{n}.yaml") for n in available_scenarios(ds.root)
@@ -37,10 +39,37 @@ def validate_all(files: list[Path], data: str | Path | None = None) -> tuple[lis
             from siting.score import score
 
             try:
-                score(target, sc)
+                res = score(target, sc)
             except SitingError as exc:
                 problems.extend(exc.as_problems())
+                continue
+            problems.extend(inherited_warnings(res, sc))
     return problems, checked
+
+
+OWN_SHARE_WARNING = 0.5  # a 시군구 scenario below this own-value share rests mostly on provinces
+
+
+def inherited_warnings(res, sc) -> list[Problem]:  # type: ignore[no-untyped-def]
+    """A warning when a 시군구 scenario's weight rests mostly on values inherited from provinces."""
+    if not res.by_units:
+        return []
+    share = res.own_share_mean()
+    if share >= OWN_SHARE_WARNING:
+        return []
+    file, line = sc.where("criteria")
+    return [
+        Problem(
+            f"at 시군구 level only {100 * share:.0f} % of the effective weight rests on the units' "
+            "own values; the ranking mostly repeats the provinces'",
+            file=file,
+            line=line,
+            key="criteria",
+            fix="weight criteria with values of the units' own (siting data --level sigungu "
+            "shows them) or set inherited: exclude or a discount such as inherited: 0.5",
+            severity="warning",
+        )
+    ]
 
 
 def check_sigungu(ds) -> list[Problem]:
