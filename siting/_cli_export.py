@@ -56,10 +56,11 @@ def export_command(
 
     GeoPackage: layer 'regions' (EPSG:4326, the map's polygons) with code, names, score,
     rank, tied, base score, adjustment, coverage, own-value share (시군구), status, reasons and
-    per criterion <id>__raw, <id>__value (0-1) and <id>__points; tables siting_criteria and
-    siting_run (weights, rationale, value functions, hash, data vintage, scenario YAML); a
-    QGIS style in layer_styles. Workbook: sheets ranking, contributions, values, weights,
-    scenario, sources, run info. Same inputs give byte-identical files.
+    per criterion <id>__raw, <id>__value (0-1), <id>__points (and <id>__inherited at 시군구);
+    tables siting_criteria and siting_run (weights, rationale, value functions, hash, data
+    vintage, scenario YAML); a QGIS style in layer_styles. Workbook: sheets ranking,
+    contributions, values, weights, scenario, sources, run info. Same inputs give
+    byte-identical files.
 
     Examples: siting export -o exports/base.gpkg · siting export -s power-first -o power.xlsx ·
     siting export --level sigungu -f geojson · siting export -f xlsx --level sigungu

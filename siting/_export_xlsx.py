@@ -39,7 +39,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
 _HEADER_FILL = "1F3B57"
 _MAX_WIDTH = 60
-_CRITERION_SUFFIXES = ("__raw", "__value", "__points")
+_CRITERION_SUFFIXES = ("__raw", "__value", "__points", "__inherited")
 
 
 def _openpyxl() -> Any:
@@ -133,8 +133,9 @@ def _ranking_sheets(wb: Any, result: Result) -> None:
     _sheet(
         wb, "contributions", points, ident + [c.removesuffix("__points") for c in per["__points"]]
     )
-    raw_and_value = [c for pair in zip(per["__raw"], per["__value"], strict=True) for c in pair]
-    _sheet(wb, "values", recs, ["code", "name_ko", "name_en", *raw_and_value])
+    groups = [per["__raw"], per["__value"]] + ([per["__inherited"]] if result.by_units else [])
+    cells = [c for group in zip(*groups, strict=True) for c in group]
+    _sheet(wb, "values", recs, ["code", "name_ko", "name_en", *cells])
 
 
 def _text_sheets(wb: Any, result: Result, command: str | None) -> None:

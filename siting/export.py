@@ -10,7 +10,8 @@ derived from the data vintage (:func:`stamp`), never the clock.
 
 Per-criterion columns are named by criterion id: ``<id>__raw`` (value in the indicator's
 unit, empty when missing), ``<id>__value`` (0-1 after the value function, the filled score
-when imputed) and ``<id>__points`` (contribution, 100 * weight * value).
+when imputed), ``<id>__points`` (contribution, 100 * weight * value) and, at 시군구 level,
+``<id>__inherited`` (the raw value is the province's).
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ def region_records(result: Result) -> list[dict[str, Any]]:
     cov = result.coverage
     own = result.own_share if result.by_units else None
     contrib = result.contributions
+    inh = result.inherited if result.by_units else None
     out = []
     for i in result.order():
         code = result.regions[i]
@@ -101,6 +103,8 @@ def region_records(result: Result) -> list[dict[str, Any]]:
             rec[f"{c.id}__raw"] = _num(result.raw[i, j])
             rec[f"{c.id}__value"] = _num(result.transformed[i, j])
             rec[f"{c.id}__points"] = _num(contrib[i, j])
+            if inh is not None:
+                rec[f"{c.id}__inherited"] = bool(inh[i, j])
         out.append(rec)
     return out
 

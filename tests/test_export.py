@@ -110,7 +110,10 @@ def test_geopackage_values_match_the_result(result, gpkg: Path) -> None:
         assert _close(result.raw[i, 0], getattr(row, f"{first}__raw"))
         if result.by_units:
             assert _close(100 * own[i], row.own_pct)
+            assert bool(getattr(row, f"{first}__inherited")) == bool(result.inherited[i, 0])
     assert ("own_pct" in gdf.columns) == result.by_units
+    if result.by_units:  # some 시군구 values are the province's, some their own
+        assert 0 < sum(gdf[f"{c.id}__inherited"].sum() for c in result.criteria) < gdf.size
     # WSM: a region's points add up to its base score
     if result.method == "wsm":
         pts = gdf[[f"{c.id}__points" for c in result.criteria]].sum(axis=1)
