@@ -314,5 +314,6 @@ def main() -> None:
 from siting import (  # noqa: E402
     _cli_analysis,  # noqa: F401
     _cli_backtest,  # noqa: F401
+    _cli_export,  # noqa: F401
     _cli_map,  # noqa: F401
 )
