@@ -1508,7 +1508,7 @@ def _tiles(m: Any, tiles: str | None) -> bool:
     try:
         if "{z}" in tiles:
             host = re.sub(r"^\w+://", "", tiles).split("/")[0]
-            layer = folium.TileLayer(tiles, attr=f"Tiles: {host}", control=False, max_zoom=18)
+            layer = folium.TileLayer(tiles, attr=f"Tiles: {_e(host)}", control=False, max_zoom=18)
         else:
             layer = folium.TileLayer(tiles, control=False)
     except ValueError as exc:
