@@ -281,7 +281,7 @@ def _read_csv_rows(
             f"malformed CSV: {exc}",
             file=str(path),
             line=reader.line_num or None,
-            fix="check the quotes: a field that starts with \" must end with \" "
+            fix='check the quotes: a field that starts with " must end with " '
             "(the file may be cut off)",
         ) from exc
 
@@ -602,9 +602,7 @@ def duplicate_rows(values: list[Value], file: str) -> list[Problem]:
                 f"this row {v.value:g}"
             )
             fix = "keep the value the source states for this period; delete the other row"
-        out.append(
-            Problem(msg, file=file, line=v.line, key=f"{v.region}.{v.indicator}", fix=fix)
-        )
+        out.append(Problem(msg, file=file, line=v.line, key=f"{v.region}.{v.indicator}", fix=fix))
     return out
 
 
