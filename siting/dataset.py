@@ -654,6 +654,7 @@ def load_dataset(
         from siting.sigungu import load_sigungu
 
         ds = load_sigungu(load_dataset(path, strict=strict))
+        ds.problems[:] = collapse_missing_files(ds.problems, ds.root)
         errors = [p for p in ds.problems if p.severity == "error"]
         if strict and errors:
             raise SitingError.from_problems(
