@@ -958,3 +958,10 @@ def test_atomic_write_direct_api_refuses_fifo(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     with pytest.raises(SitingError, match="FIFO"):
         _io.atomic_write(fifo, "x")
+
+
+def test_utf16_sigungu_values_file(cli, data: Path) -> None:
+    path = data / "sigungu" / "values.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+    clean_error(cli("--data", data, "rank", "--level", "sigungu"), str(path), "UTF-16")
+    assert cli("--data", data, "rank", "--top", "1").code == 0  # the 시도 level is unaffected
