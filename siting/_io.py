@@ -100,25 +100,30 @@ def remove_stale_temps(target: Path) -> list[Path]:
 @contextlib.contextmanager
 def _unlink_on_sigterm(tmp: str) -> Iterator[None]:
     """While writing: on SIGTERM remove ``tmp``, restore the previous handler and re-signal."""
-    if threading.current_thread() is not threading.main_thread():
+    previous = (
+        signal.getsignal(signal.SIGTERM)
+        if threading.current_thread() is threading.main_thread()
+        else signal.SIG_IGN
+    )
+    if previous is signal.SIG_IGN:  # not ours to handle (a thread), or ignored anyway
         yield
         return
-    previous = signal.getsignal(signal.SIGTERM)
 
     def handler(signum: int, frame: object) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGTERM, previous or signal.SIG_DFL)
         if callable(previous):
             previous(signum, frame)
         else:
             os.kill(os.getpid(), signum)
+        raise SitingError("interrupted by SIGTERM; nothing was written", file=tmp)
 
     signal.signal(signal.SIGTERM, handler)
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGTERM, previous or signal.SIG_DFL)
 
 
 def _write_stdout(payload: bytes) -> None:

@@ -965,3 +965,25 @@ def test_utf16_sigungu_values_file(cli, data: Path) -> None:
     path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
     clean_error(cli("--data", data, "rank", "--level", "sigungu"), str(path), "UTF-16")
     assert cli("--data", data, "rank", "--top", "1").code == 0  # the 시도 level is unaffected
+
+
+def test_sigterm_handler_that_returns_leaves_nothing_behind(tmp_path: Path) -> None:
+    code = textwrap.dedent(
+        f"""
+        import os, signal
+        from siting import _io
+        from siting._errors import SitingError
+        calls = []
+        signal.signal(signal.SIGTERM, lambda s, f: calls.append(s))
+        os.fsync = lambda fd: os.kill(os.getpid(), signal.SIGTERM)
+        try:
+            _io.atomic_write({str(tmp_path / "out.csv")!r}, "x")
+        except SitingError as exc:
+            assert "SIGTERM" in exc.message and calls == [signal.SIGTERM]
+        else:
+            raise AssertionError("no error")
+        """
+    )
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=30)
+    assert p.returncode == 0, p.stderr
+    assert list(tmp_path.iterdir()) == []
