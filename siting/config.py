@@ -14,15 +14,8 @@ import math
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+import pydantic
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from siting._errors import Problem, SitingError
 from siting._paths import scenarios_dir
@@ -163,7 +156,7 @@ class Constraint(BaseModel):
             raise ValueError(f"points {v:g} is above the limit {MAX_POINTS:g} (the score is 0-100)")
         return v
 
-    @model_validator(mode="after")
+    @pydantic.model_validator(mode="after")
     def _can_fire(self) -> Constraint:
         if never_fires(self):
             raise ValueError(

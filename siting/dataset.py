@@ -7,7 +7,7 @@ the rule in :func:`resolve_conflicts` and the others stay visible as superseded.
 
 from __future__ import annotations
 
-import csv
+import csv  # noqa: F401  (kept: parallel branches use it in this module)
 import hashlib
 import math
 from dataclasses import dataclass, field
@@ -253,63 +253,9 @@ def _read_csv(
             Problem("file not found", file=str(path), fix="restore it from the repository")
         )
         return []
-    try:
-        return _read_csv_rows(path, required, problems)
-    except SitingError as exc:
-        problems.extend(exc.as_problems())
-        return []
+    from siting._csvfiles import read_csv_rows
 
-
-def _read_csv_rows(
-    path: Path, required: tuple[str, ...], problems: list[Problem]
-) -> list[dict[str, str]]:
-    from siting._yaml import decode_text
-
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise SitingError(f"cannot read the file ({exc.strerror})", file=str(path)) from exc
-    text = decode_text(raw, str(path))
-    import io
-
-    fh = io.StringIO(text, newline="")
-    reader = csv.DictReader(fh, strict=True)
-    try:
-        return _csv_dicts(reader, path, required, problems)
-    except csv.Error as exc:
-        raise SitingError(
-            f"malformed CSV: {exc}",
-            file=str(path),
-            line=reader.line_num or None,
-            fix='check the quotes: a field that starts with " must end with " '
-            "(the file may be cut off)",
-        ) from exc
-
-
-def _csv_dicts(
-    reader: Any, path: Path, required: tuple[str, ...], problems: list[Problem]
-) -> list[dict[str, str]]:
-    """Rows as dicts with a ``_line`` key; a missing column is a problem."""
-    header = reader.fieldnames or []
-    missing = [c for c in required if c not in header]
-    if missing:
-        problems.append(
-            Problem(
-                f"missing column(s) {', '.join(missing)}",
-                file=str(path),
-                line=1,
-                fix=f"the header must contain: {', '.join(required)}",
-            )
-        )
-        return []
-    rows = []
-    for i, row in enumerate(reader, start=2):
-        clean = {k: (v or "").strip() for k, v in row.items() if k is not None}
-        if not any(clean.values()):
-            continue
-        clean["_line"] = str(i)
-        rows.append(clean)
-    return rows
+    return read_csv_rows(path, required, problems)
 
 
 def _parse_number(text: str) -> float:
@@ -492,7 +438,9 @@ def _read_values(
                     )
                 )
             if r["source"] and r["quote"]:
-                problems.append(_blank_with_quote(where))
+                from siting._csvfiles import blank_with_quote
+
+                problems.append(blank_with_quote(where))
         else:
             try:
                 value = _parse_number(r["value"])
@@ -568,41 +516,9 @@ def _read_values(
                 status="used" if value is not None else "gap",
             )
         )
+    from siting._csvfiles import duplicate_rows
+
     problems.extend(duplicate_rows(out, str(path)))
-    return out
-
-
-def _blank_with_quote(where: dict[str, Any]) -> Problem:
-    return Problem(
-        "the value is empty but the row has a source and a quote",
-        key="value",
-        fix="write the value the quote states, or clear source and quote and say in note "
-        "what was searched (a gap)",
-        **where,
-    )
-
-
-def duplicate_rows(values: list[Value], file: str) -> list[Problem]:
-    """Rows repeating (region, indicator, period, source): exact copies or conflicts."""
-    first: dict[tuple[str, str, str, str], Value] = {}
-    out = []
-    for v in values:
-        if v.value is None or not v.source:
-            continue
-        key = (v.region, v.indicator, v.period, v.source)
-        prev = first.setdefault(key, v)
-        if prev is v:
-            continue
-        if prev.value == v.value:
-            msg = f"duplicate row: line {prev.line} has the same value from the same source"
-            fix = "delete one of the two rows"
-        else:
-            msg = (
-                f"conflicting value from the same source: line {prev.line} says {prev.value:g}, "
-                f"this row {v.value:g}"
-            )
-            fix = "keep the value the source states for this period; delete the other row"
-        out.append(Problem(msg, file=file, line=v.line, key=f"{v.region}.{v.indicator}", fix=fix))
     return out
 
 
@@ -654,6 +570,8 @@ def load_dataset(
         from siting.sigungu import load_sigungu
 
         ds = load_sigungu(load_dataset(path, strict=strict))
+        from siting._csvfiles import collapse_missing_files
+
         ds.problems[:] = collapse_missing_files(ds.problems, ds.root)
         errors = [p for p in ds.problems if p.severity == "error"]
         if strict and errors:
@@ -675,6 +593,8 @@ def load_dataset(
         ("code", "name_ko", "short_ko", "name_en", "short_en", "aliases"),
         problems,
     )
+    from siting._csvfiles import collapse_missing_files, unique_regions
+
     regions = unique_regions(regions, root / REGION_FILE, problems)
     indicators = _read_indicators(root / INDICATOR_FILE, problems)
     sources = _read_sources(root / SOURCE_FILE, problems)
@@ -711,50 +631,6 @@ def load_dataset(
             errors, summary=f"the data in {root} has {len(errors)} problem(s)"
         )
     return ds
-
-
-def unique_regions(
-    rows: list[dict[str, str]], path: Path, problems: list[Problem]
-) -> list[dict[str, str]]:
-    """Drop rows repeating a region code (each a problem naming both lines)."""
-    seen: dict[str, str] = {}
-    out = []
-    for r in rows:
-        code = r.get("code", "")
-        if code in seen:
-            problems.append(
-                Problem(
-                    f"duplicate region code {code!r} (first at line {seen[code]})",
-                    file=str(path),
-                    line=int(r["_line"]),
-                    key="code",
-                    fix="each region has one row; merge the two",
-                )
-            )
-            continue
-        seen[code] = r["_line"]
-        out.append(r)
-    return out
-
-
-def collapse_missing_files(problems: list[Problem], root: Path) -> list[Problem]:
-    """When regions.csv or sources.csv is missing, one problem says so, not one per row."""
-    gone = {
-        name
-        for name, probe in ((REGION_FILE, "unknown region"), (SOURCE_FILE, "unknown source"))
-        if not (root / name).exists()
-    }
-    if not gone:
-        return problems
-    probes = tuple(
-        probe
-        for name, probe in ((REGION_FILE, "unknown region"), (SOURCE_FILE, "unknown source"))
-        if name in gone
-    )
-    kept = [p for p in problems if not p.message.startswith(probes)]
-    if REGION_FILE in gone:
-        kept = [p for p in kept if "has no boundary polygon" not in p.message]
-    return kept
 
 
 def describe_value(ds: Dataset, v: Value) -> dict[str, Any]:
