@@ -987,3 +987,15 @@ def test_sigterm_handler_that_returns_leaves_nothing_behind(tmp_path: Path) -> N
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=30)
     assert p.returncode == 0, p.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_sigungu_unit_without_a_feature(layers: Path) -> None:
+    from siting.validate import check_boundary_files
+
+    p = layers / "sigungu" / "units.geojson"
+    fc = json.loads(p.read_text(encoding="utf-8"))
+    gone = fc["features"].pop(7)["properties"]["code"]
+    p.write_text(json.dumps(fc), encoding="utf-8")
+    codes = [f["properties"]["code"] for f in fc["features"]] + [gone]
+    probs = check_boundary_files(layers, {"sigungu/units.geojson": codes})
+    assert [x.key for x in probs] == [gone] and "no feature" in probs[0].message
