@@ -999,3 +999,27 @@ def test_sigungu_unit_without_a_feature(layers: Path) -> None:
     codes = [f["properties"]["code"] for f in fc["features"]] + [gone]
     probs = check_boundary_files(layers, {"sigungu/units.geojson": codes})
     assert [x.key for x in probs] == [gone] and "no feature" in probs[0].message
+
+
+def test_payloads_in_indicator_and_source_fields(cli, data: Path) -> None:
+    evil = "[link=https://evil.example]x[/link]\\e[31m"  # YAML double-quoted \e = ESC
+    ind = (data / "indicators.yaml").read_text(encoding="utf-8")
+    ind = ind.replace("name_ko: 전력자급률", f'name_ko: "전력자급률{evil}"', 1)
+    ind = ind.replace("name_en: Power self-sufficiency", f'name_en: "Power{evil}"', 1)
+    (data / "indicators.yaml").write_text(ind, encoding="utf-8")
+    src = (data / "sources.csv").read_text(encoding="utf-8")
+    src = src.replace("아시아아이뉴스 aanews", "아시아[bold]뉴스\x1b[2J", 1)
+    (data / "sources.csv").write_text(src, encoding="utf-8")
+    for args in (
+        ("data",),
+        ("data", "--lang", "en"),
+        ("sources",),
+        ("explain", "강원"),
+        ("explain", "강원", "-f", "markdown"),
+    ):
+        r = cli("--data", data, *args)
+        assert r.code == 0, r.err
+        assert "\x1b" not in r.out + r.err, args
+    md = cli("--data", data, "explain", "강원", "-f", "markdown").out
+    assert "전력자급률[link=https://evil.example]x[/link]\\x1b[31m" in md
+    assert "아시아[bold]뉴스\\x1b[2J" in flat(cli("--data", data, "sources").out)
