@@ -166,7 +166,9 @@ def sensitivity(
     samples: Annotated[
         int, typer.Option("--samples", "-n", min=1, help="Number of weight samples.")
     ] = 10_000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same output).")] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Random seed (same seed, same output).")
+    ] = 0,
     concentration: Annotated[
         float,
         typer.Option(

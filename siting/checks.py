@@ -60,8 +60,11 @@ def check_dataset(ds: Dataset) -> list[Problem]:
     for sub in sorted((root / "sigungu").glob("values*.csv")):
         import csv
 
-        with sub.open(encoding="utf-8") as fh:
-            used_sources |= {r["source"] for r in csv.DictReader(fh) if r.get("source")}
+        try:
+            with sub.open(encoding="utf-8-sig", newline="") as fh:
+                used_sources |= {r["source"] for r in csv.DictReader(fh) if r.get("source")}
+        except (UnicodeDecodeError, csv.Error):
+            continue  # the 시군구 loader reports the file itself
     for sid in sorted(set(ds.sources) - used_sources):
         problems.append(
             Problem(
