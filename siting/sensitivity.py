@@ -15,7 +15,7 @@ lines; for other methods a fine sweep is used and the resolution is reported.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -155,6 +155,65 @@ def _pct_range(interval: tuple[float, float]) -> str:
 
 # ---------------------------------------------------------------------- sampling
 
+CHUNK = 5_000  # samples scored in one matrix product; part of the definition of the output
+_BLOCK_CELLS = 2_000_000  # ranking works on row blocks of about this many cells
+MEMORY_LIMIT = 4 * 2**30  # default ceiling for estimate_memory (bytes)
+
+
+def _alpha(w0: np.ndarray, concentration: float | None) -> np.ndarray:
+    if concentration is None:
+        return np.ones(len(w0))
+    if concentration <= 0:
+        raise SitingError(
+            "concentration must be positive",
+            key="--concentration",
+            fix="use e.g. --concentration 50 (larger = closer to the scenario)",
+        )
+    # criteria with weight 0 stay at 0
+    return np.where(w0 > 0, concentration * w0, 0.0)
+
+
+def iter_weights(
+    w0: np.ndarray,
+    n: int,
+    rng: np.random.Generator,
+    concentration: float | None = 100.0,
+    bounds: dict[int, tuple[float, float]] | None = None,
+    max_rounds: int = 200,
+    block: int = CHUNK,
+) -> Iterator[np.ndarray]:
+    """The rows of :func:`sample_weights`, drawn and yielded ``block`` rows at a time.
+
+    The generator draws Dirichlet rows one after another, so drawing in blocks gives the same
+    rows as one big draw; rejection (``bounds``) keeps the same accepted rows in the same order
+    and gives up after the same number of draws (``max_rounds`` rounds of ``max(n, 256)``).
+    """
+    m = len(w0)
+    alpha = _alpha(w0, concentration)
+    active = alpha > 0
+    limit = max_rounds * max(n, 256) if bounds else n
+    drawn = got = 0
+    while got < n and drawn < limit:
+        size = min(block, limit - drawn)
+        draw = np.zeros((size, m))
+        draw[:, active] = rng.dirichlet(alpha[active], size=size)
+        drawn += size
+        if bounds:
+            ok = np.ones(size, dtype=bool)
+            for j, (lo, hi) in bounds.items():
+                ok &= (draw[:, j] >= lo) & (draw[:, j] <= hi)
+            draw = draw[ok]
+        draw = draw[: n - got]
+        got += len(draw)
+        if len(draw):
+            yield draw
+    if got < n:
+        raise SitingError(
+            f"the weight bounds accept too few samples ({got} of {n} after {max_rounds} rounds)",
+            key="--bounds",
+            fix="widen the bounds or lower the concentration",
+        )
+
 
 def sample_weights(
     w0: np.ndarray,
@@ -165,36 +224,25 @@ def sample_weights(
     max_rounds: int = 200,
 ) -> np.ndarray:
     """``n`` weight vectors on the simplex: Dirichlet(concentration * w0) or uniform."""
-    m = len(w0)
-    if concentration is None:
-        alpha = np.ones(m)
-    else:
-        if concentration <= 0:
-            raise SitingError(
-                "concentration must be positive",
-                key="--concentration",
-                fix="use e.g. --concentration 50 (larger = closer to the scenario)",
-            )
-        # criteria with weight 0 stay at 0
-        alpha = np.where(w0 > 0, concentration * w0, 0.0)
-    active = alpha > 0
-    out = np.zeros((0, m))
-    for _ in range(max_rounds):
-        draw = np.zeros((max(n, 256), m))
-        draw[:, active] = rng.dirichlet(alpha[active], size=draw.shape[0])
-        if bounds:
-            ok = np.ones(draw.shape[0], dtype=bool)
-            for j, (lo, hi) in bounds.items():
-                ok &= (draw[:, j] >= lo) & (draw[:, j] <= hi)
-            draw = draw[ok]
-        out = np.vstack([out, draw])
-        if len(out) >= n:
-            return out[:n]
-    raise SitingError(
-        f"the weight bounds accept too few samples ({len(out)} of {n} after {max_rounds} rounds)",
-        key="--bounds",
-        fix="widen the bounds or lower the concentration",
-    )
+    parts = list(iter_weights(w0, n, rng, concentration, bounds, max_rounds))
+    return np.vstack(parts) if parts else np.zeros((0, len(w0)))
+
+
+def _rechunk(blocks: Iterator[np.ndarray], size: int) -> Iterator[np.ndarray]:
+    """Regroup row blocks into arrays of exactly ``size`` rows (the last may be shorter)."""
+    buf: list[np.ndarray] = []
+    have = 0
+    for b in blocks:
+        while len(b):
+            take = b[: size - have]
+            buf.append(take)
+            have += len(take)
+            b = b[len(take) :]
+            if have == size:
+                yield buf[0] if len(buf) == 1 else np.vstack(buf)
+                buf, have = [], 0
+    if have:
+        yield buf[0] if len(buf) == 1 else np.vstack(buf)
 
 
 def _rank_rows(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -236,16 +284,188 @@ def rank_statistics(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return acc / k, avg
 
 
+class _RankTally:
+    """Streaming rank statistics: the rank-acceptability sums and a histogram of average ranks.
+
+    Memory is a few ``n x n`` arrays plus one chunk; the float operations on the acceptability
+    matrix are the ones :func:`rank_statistics` performs per chunk, in the same order, so the
+    result is bit-identical to stacking all samples.
+    """
+
+    def __init__(self, n: int, samples: int) -> None:
+        self.n = n
+        self.acc = np.zeros((n, n))  # sum over chunks of chunk acceptability * chunk size
+        self.hist = np.zeros((n, n), dtype=np.int64)  # [region, r]: average rank r + 1
+        self.half: np.ndarray | None = None  # [region, h]: average rank h + 1.5 (ties only)
+        self.samples = samples
+
+    def add_chunk(self, scores: np.ndarray) -> None:
+        k, n = scores.shape
+        flat = np.empty((k, n), dtype=np.int64)  # cell region * n + rank - 1; n*n = tied
+        ar = np.arange(n)
+        events: list[np.ndarray] = []
+        step = max(1, _BLOCK_CELLS // n)
+        for a in range(0, k, step):
+            sb = scores[a : a + step]
+            order = np.argsort(-sb, axis=1)
+            sv = np.take_along_axis(sb, order, axis=1)
+            # rounding can only merge neighbours closer than the rounding step (plus the
+            # float spacing of large scores); those few pairs are rounded and compared
+            with np.errstate(invalid="ignore"):
+                big = float(np.nanmax(np.abs(sv[:, [0, -1]]), initial=0.0))
+            tol = 2.0 * 10.0**-TIE_DECIMALS + 1e-15 * big if np.isfinite(big) else np.inf
+            with np.errstate(invalid="ignore"):
+                near = (sv[:, :-1] - sv[:, 1:]) <= tol
+            tied = np.zeros(len(sb), dtype=bool)
+            if near.any():
+                r, c = np.nonzero(near)
+                eq = np.round(sv[r, c], TIE_DECIMALS) == np.round(sv[r, c + 1], TIE_DECIMALS)
+                tied[r[eq]] = True
+            tied |= ~np.isfinite(sb).all(axis=1)
+            order *= n
+            order += ar  # region * n + (rank - 1), rank = sorted position + 1
+            flat[a : a + len(sb)] = order
+            if tied.any():
+                rows = np.flatnonzero(tied)
+                rank_min, g = _rank_rows(sb[rows])
+                single = g == 1
+                cell = ar * n + rank_min - 1
+                flat[a + rows] = np.where(single, cell, n * n)
+                reg = np.broadcast_to(ar, g.shape)[~single]
+                events.append((g[~single] * n + reg) * n + rank_min[~single] - 1)
+        cnt = np.bincount(flat.ravel(), minlength=n * n + 1)[: n * n]
+        del flat
+        self.hist += cnt.reshape(n, n)
+        accc = cnt.astype(float)
+        del cnt
+        if events:
+            keys, counts = np.unique(np.concatenate(events), return_counts=True)
+            gs, rest = np.divmod(keys, n * n)
+            regs, starts = np.divmod(rest, n)  # starts: 0-based first rank of the group
+            for size in np.unique(gs):
+                sel = gs == size
+                cells, c = regs[sel] * n + starts[sel], counts[sel]
+                share = c / size
+                for off in range(size):
+                    accc[cells + off] += share
+                mid = starts[sel] + (size - 1) // 2
+                if size % 2:
+                    np.add.at(self.hist, (regs[sel], mid), c)
+                else:
+                    if self.half is None:
+                        self.half = np.zeros((n, max(n - 1, 1)), dtype=np.int64)
+                    np.add.at(self.half, (regs[sel], mid), c)
+        accc /= k
+        accc *= k
+        self.acc += accc.reshape(n, n)
+
+    def acceptability(self) -> np.ndarray:
+        return self.acc / self.samples
+
+    def _values_counts(self, rows: slice) -> tuple[np.ndarray, np.ndarray]:
+        """Average-rank values 1, 1.5, ..., n and their counts for a block of regions."""
+        h = self.hist[rows]
+        n = self.n
+        if self.half is None:
+            return np.arange(1, n + 1, dtype=float), h
+        both = np.zeros((h.shape[0], 2 * n - 1), dtype=np.int64)
+        both[:, 0::2] = h
+        both[:, 1::2] = self.half[rows, : n - 1]
+        return (np.arange(2 * n - 1) + 2) / 2.0, both
+
+    def rank_summary(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(mean, median, 5th and 95th percentile 'nearest') of the average rank per region,
+        equal to numpy's mean/median/percentile over the stacked samples."""
+        n, N = self.n, self.samples
+        # the order statistics numpy picks: median (two middle ones), percentile 'nearest'
+        q = np.around((N - 1) * np.true_divide(np.array([5, 95]), 100)).astype(np.intp)
+        mids = [(N - 1) // 2] if N % 2 else [N // 2 - 1, N // 2]
+        picks = np.array([*q, *mids])
+        mean = np.empty(n)
+        stats = np.empty((len(picks), n))
+        step = max(1, _BLOCK_CELLS // (2 * n))
+        for a in range(0, n, step):
+            rows = slice(a, min(n, a + step))
+            vals, counts = self._values_counts(rows)
+            twice = np.rint(2 * vals).astype(np.int64)
+            mean[rows] = (counts @ twice) / 2 / N  # exact sum of half-integers, as numpy's
+            cum = np.cumsum(counts, axis=1)
+            for i, p in enumerate(picks):
+                stats[i, rows] = vals[(cum <= p).sum(axis=1)]
+        lo, hi = stats[0], stats[1]
+        median = stats[2] if N % 2 else (stats[2] + stats[3]) / 2
+        return mean, median, lo, hi
+
+
+def estimate_memory(n: int, samples: int, m: int = 20, method: str = "wsm") -> int:
+    """Bytes :func:`sensitivity` needs for ``n`` ranked regions (streamed: samples do not add)."""
+    k = min(samples, CHUNK)
+    block = max(1, _BLOCK_CELLS // max(n, 1)) * n
+    work = 5 * 8 * block  # argsort, gathered scores, keys on one row block
+    if method not in ("wsm",):
+        work += 4 * 8 * _agg_rows(n, m) * n * m
+    # acc, hist, chunk counts, chunk acceptability (+ ties); scores and cells of one chunk;
+    # tipping points: crossing points of all pairs of regions
+    return 5 * 8 * n * n + 2 * 8 * k * n + work + 64 * 2**20
+
+
+def _agg_rows(n: int, m: int) -> int:
+    """Samples per aggregator call for methods that build samples x regions x criteria arrays."""
+    return max(1, 4_000_000 // max(n * m, 1))
+
+
+def _chunk_scores(
+    aggregator: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    method: str,
+    V: np.ndarray,
+    W: np.ndarray,
+) -> np.ndarray:
+    """Scores of one chunk; WSM in one matrix product (bit-identical to the unchunked run),
+    other methods a few rows at a time (their arithmetic is per sample)."""
+    if method == "wsm":
+        return aggregator(V, W)
+    step = _agg_rows(*V.shape)
+    if len(W) <= step:
+        return aggregator(V, W)
+    out = np.empty((len(W), V.shape[0]))
+    for a in range(0, len(W), step):
+        out[a : a + step] = aggregator(V, W[a : a + step])
+    return out
+
+
+def check_memory(n: int, samples: int, m: int, method: str, limit: int | None) -> None:
+    """Refuse (exit 2) before allocating when the estimate is above ``limit`` bytes."""
+    if limit is None:
+        return
+    need = estimate_memory(n, samples, m, method)
+    if need > limit:
+        raise SitingError(
+            f"the sensitivity analysis of {n:,} regions needs about {need / 2**30:.1f} GiB "
+            f"(an {n:,} x {n:,} rank-acceptability matrix and rank histogram, plus one chunk of "
+            f"{min(samples, CHUNK):,} of the --samples {samples:,}), above the limit of "
+            f"{limit / 2**30:.1f} GiB",
+            key="--samples",
+            fix="raise the limit with --max-memory (e.g. --max-memory 16GB) or rank fewer "
+            "regions; more --samples only take longer (they are streamed in chunks of "
+            f"{CHUNK:,})",
+        )
+
+
 def monte_carlo(
     result: Result,
     samples: int = 10_000,
     seed: int = 0,
     concentration: float | None = 100.0,
     bounds: dict[str, tuple[float, float]] | None = None,
-    chunk: int = 5_000,
+    chunk: int = CHUNK,
     progress: Callable[[int], None] | None = None,
+    memory_limit: int | None = None,
 ) -> MonteCarlo:
-    """Rank statistics of the ranked regions under sampled weights."""
+    """Rank statistics of the ranked regions under sampled weights, streamed in chunks.
+
+    Memory: a few ``n x n`` arrays plus one chunk of ``chunk`` samples, whatever ``samples``.
+    ``memory_limit`` (bytes): refuse up front when :func:`estimate_memory` is above it.
+    """
     if samples < 1:
         raise SitingError("--samples must be at least 1", key="--samples")
     crit_ids = [c.id for c in result.criteria]
@@ -264,38 +484,39 @@ def monte_carlo(
                 fix="e.g. --bounds power_self_sufficiency=0.1:0.4",
             )
         b_idx[crit_ids.index(cid)] = (lo, hi)
-    rng = np.random.default_rng(seed)
-    W = sample_weights(result.weights, samples, rng, concentration, b_idx or None)
     inc = np.flatnonzero(result.included)
+    n = len(inc)
+    check_memory(n, samples, len(crit_ids), result.method, memory_limit)
+    rng = np.random.default_rng(seed)
     V = result.transformed[inc]
     adj = result.adjustment[inc]
     aggregator, higher = get_aggregator(result.method)
-    n = len(inc)
-    acc = np.zeros((n, n))
-    avg_parts = []
-    for start in range(0, samples, chunk):
-        Wc = W[start : start + chunk]
-        scores = aggregator(V, Wc) + adj[None, :]
+    tally = _RankTally(n, samples)
+    wsum = np.zeros(len(crit_ids))
+    stream = iter_weights(result.weights, samples, rng, concentration, b_idx or None, block=chunk)
+    for Wc in _rechunk(stream, chunk):
+        # numpy sums axis 0 row after row: continuing from the running total is the same sum
+        wsum = np.add.reduce(np.concatenate([wsum[None], Wc]), axis=0)
+        scores = _chunk_scores(aggregator, result.method, V, Wc)
+        scores += adj[None, :]
         if not higher:
             scores = -scores
-        a, avg = rank_statistics(scores)
-        acc += a * len(Wc)
-        avg_parts.append(avg)
+        tally.add_chunk(scores)
+        del scores
         if progress:
             progress(len(Wc))
-    avg_all = np.vstack(avg_parts)
-    lo, hi = np.percentile(avg_all, [5, 95], axis=0, method="nearest")
+    mean, median, lo, hi = tally.rank_summary()
     return MonteCarlo(
         regions=[result.regions[i] for i in inc],
         samples=samples,
         seed=seed,
         concentration=concentration,
-        acceptability=acc / samples,
-        mean_rank=avg_all.mean(axis=0),
-        median_rank=np.median(avg_all, axis=0),
+        acceptability=tally.acceptability(),
+        mean_rank=mean,
+        median_rank=median,
         rank_lo=lo,
         rank_hi=hi,
-        weights_mean=W.mean(axis=0),
+        weights_mean=wsum / samples,
         criteria=crit_ids,
     )
 
