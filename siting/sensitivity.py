@@ -536,11 +536,24 @@ def _weights_at(w0: np.ndarray, j: int, t: np.ndarray) -> np.ndarray:
 
 
 def _top_sets(scores: np.ndarray, codes: np.ndarray, k: int) -> list[tuple[str, ...]]:
-    """For each row, the top-k region codes (ties broken by code)."""
+    """For each row, the top-k region codes (ties broken by code).
+
+    Same as a full ``lexsort((codes, -round(row)))`` per row, but only the entries that can be
+    in the top k (rounded score at least the k-th largest) are sorted.
+    """
+    r = np.round(scores, TIE_DECIMALS)
+    n = r.shape[1]
+    if n <= k:
+        return [tuple(codes[np.lexsort((codes, -row))[:k]]) for row in r]
+    neg = -r
+    kth = np.partition(neg, k - 1, axis=1)[:, k - 1]
     out = []
-    for row in scores:
-        order = np.lexsort((codes, -np.round(row, TIE_DECIMALS)))
-        out.append(tuple(codes[order[:k]]))
+    for row, t in zip(neg, kth, strict=True):
+        if np.isnan(t):
+            out.append(tuple(codes[np.lexsort((codes, row))[:k]]))
+            continue
+        cand = np.flatnonzero(row <= t)
+        out.append(tuple(codes[cand[np.lexsort((codes[cand], row[cand]))[:k]]]))
     return out
 
 
@@ -554,8 +567,95 @@ def _run(values: list[Any], at: int) -> tuple[int, int]:
     return lo, hi
 
 
+WALK_ABOVE = 250_000  # probes x regions above which the exact WSM search walks (no full grid)
+_CROSS_CELLS = 4_000_000
+
+
+def _crossings(slope: np.ndarray, icpt: np.ndarray) -> np.ndarray:
+    """Sorted distinct t in (0, 1) where two score lines cross (row blocks: O(n) extra memory
+    per block, O(n^2) for the result)."""
+    n = len(slope)
+    step = max(1, _CROSS_CELLS // max(n, 1))
+    cols = np.arange(n)
+    parts = []
+    for a in range(0, n, step):
+        rows = np.arange(a, min(n, a + step))
+        di = slope[rows, None] - slope[None, :]
+        dc = icpt[None, :] - icpt[rows, None]
+        ok = (cols[None, :] > rows[:, None]) & (di != 0)  # each pair once: cross is symmetric
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            c = dc[ok] / di[ok]
+        parts.append(c[np.isfinite(c) & (c > 0) & (c < 1)])
+    return np.unique(np.concatenate(parts)) if parts else np.zeros(0)
+
+
+class _Walk:
+    """Runs of the same top-k set along the probes of one criterion, for WSM, without
+    evaluating every probe: between probes, the set can only change where a line outside it
+    comes within the rounding step of a line inside it, which is found from the lines."""
+
+    BATCH = 16
+
+    def __init__(self, score_at, probes, slope, icpt, codes, k):
+        self.score_at = score_at  # probe indices -> scores (len x n), as the full grid has
+        self.probes = probes
+        self.slope, self.icpt, self.codes, self.k = slope, icpt, codes, k
+        big = float(np.max(np.abs(icpt)) + np.max(np.abs(slope)))
+        self.tol = 2.0 * 10.0**-TIE_DECIMALS + 1e-12 * max(big, 1.0)
+
+    def tops(self, idx: np.ndarray) -> list[tuple[str, ...]]:
+        return _top_sets(self.score_at(idx), self.codes, self.k)
+
+    def _danger(self, inside: np.ndarray, x: float, step: int) -> float | None:
+        """First t beyond x (direction ``step``) where an outside line comes within tol of an
+        inside one; lines identical to an inside line never swap with it (tie broken by code)."""
+        out = np.ones(len(self.slope), dtype=bool)
+        out[inside] = False
+        ds = self.slope[inside, None] - self.slope[None, out]
+        dc = self.icpt[inside, None] - self.icpt[None, out]
+        gap = dc + ds * x
+        same = (ds == 0) & (dc == 0)
+        now = (gap <= self.tol) & ~same
+        if now.any():
+            return x
+        toward = (ds * step < 0) & ~same
+        if not toward.any():
+            return None
+        t = x + step * (gap[toward] - self.tol) / np.abs(ds[toward])
+        d = float(t.min() if step > 0 else t.max())
+        return d if 0.0 <= d <= 1.0 else None
+
+    def end(self, at: int, top: tuple[str, ...], inside: np.ndarray, step: int):
+        """(index of the first probe beyond the run in direction ``step`` or None, its top)."""
+        probes, last = self.probes, len(self.probes) - 1
+        key = set(top)
+        p = at
+        while True:
+            d = self._danger(inside, float(probes[p]), step)
+            if d is None:
+                return None, None
+            if step > 0:
+                q = max(int(np.searchsorted(probes, d - 1e-12, side="left")), p + 1)
+                idx = np.arange(q, min(q + self.BATCH, last + 1))
+            else:
+                q = min(int(np.searchsorted(probes, d + 1e-12, side="right")) - 1, p - 1)
+                idx = np.arange(q, max(q - self.BATCH, -1), -1)
+            if len(idx) == 0:
+                return None, None
+            for i, t in zip(idx, self.tops(idx), strict=True):
+                if (set(t) != key) if self.k > 1 else (t[0] != top[0]):
+                    return int(i), t
+            p = int(idx[-1])
+
+
 def tipping_points(result: Result, k: int = 3) -> list[Tipping]:
-    """For each criterion, the weight interval keeping the top region and the top-k set."""
+    """For each criterion, the weight interval keeping the top region and the top-k set.
+
+    WSM (exact): the probes are the midpoints between all crossing points of the score lines
+    (O(n^2) of them); the top region and top-k set are evaluated on all of them only when that
+    grid is small, else the runs around the scenario's weight are walked from line to line, so
+    time and memory stay O(n^2 log n) in the number of regions.
+    """
     inc = np.flatnonzero(result.included)
     if inc.size < 2:
         return []
@@ -566,8 +666,10 @@ def tipping_points(result: Result, k: int = 3) -> list[Tipping]:
     aggregator, higher = get_aggregator(result.method)
     sign = 1.0 if higher else -1.0
     exact = result.method == "wsm"
+    n = len(inc)
     out = []
     for j, crit in enumerate(result.criteria):
+        slope = icpt = None
         if exact:
             # WSM scores are linear in t: s_i(t) = adj_i + 100 (t v_ij + (1 - t) b_i); the order
             # can only change where two lines cross, so probe the middle of every segment.
@@ -576,11 +678,7 @@ def tipping_points(result: Result, k: int = 3) -> list[Tipping]:
             b = V @ (rest / rest.sum()) if rest.sum() > 0 else np.zeros(len(inc))
             slope = 100 * (V[:, j] - b)
             icpt = adj + 100 * b
-            di = slope[:, None] - slope[None, :]
-            dc = icpt[None, :] - icpt[:, None]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                cross = np.where(di != 0, dc / di, np.nan)
-            pts = np.unique(cross[np.isfinite(cross) & (cross > 0) & (cross < 1)])
+            pts = _crossings(slope, icpt)
             edges = np.concatenate([[0.0], pts, [1.0]])
             probes = (edges[:-1] + edges[1:]) / 2
             at = int(min(np.searchsorted(edges, w0[j], side="right") - 1, len(probes) - 1))
@@ -590,31 +688,56 @@ def tipping_points(result: Result, k: int = 3) -> list[Tipping]:
             edges = None
             at = int(np.flatnonzero(probes == w0[j])[0])
             resolution = 1.0 / (SWEEP_POINTS - 1)
-        scores = sign * (aggregator(V, _weights_at(w0, j, probes)) + adj[None, :])
-        tops = _top_sets(scores, codes, k)
-        firsts = [t[0] for t in tops]
-        sets = [tuple(sorted(t)) for t in tops]
-        lo1, hi1 = _run(firsts, at)
-        lo3, hi3 = _run(sets, at)
+
+        def score_at(idx: np.ndarray, j: int = j, probes: np.ndarray = probes) -> np.ndarray:
+            W = _weights_at(w0, j, probes[idx])
+            return sign * (_chunk_scores(aggregator, result.method, V, W) + adj[None, :])
+
+        last = len(probes) - 1
+        if exact and len(probes) * n > WALK_ABOVE:
+            t1, t3 = (
+                _Walk(score_at, probes, slope, icpt, codes, 1),
+                _Walk(score_at, probes, slope, icpt, codes, k),
+            )
+            top = t3.tops(np.array([at]))[0]
+            lead = np.flatnonzero(codes == top[0])[:1]
+            members = np.flatnonzero(np.isin(codes, top))
+            (b1, f_lo), (a1, f_hi) = t1.end(at, top, lead, -1), t1.end(at, top, lead, 1)
+            (b3, s_lo), (a3, s_hi) = t3.end(at, top, members, -1), t3.end(at, top, members, 1)
+            lo1, hi1 = (0 if b1 is None else b1 + 1), (last if a1 is None else a1 - 1)
+            lo3, hi3 = (0 if b3 is None else b3 + 1), (last if a3 is None else a3 - 1)
+            below1 = f_lo[0] if f_lo else None
+            above1 = f_hi[0] if f_hi else None
+            set_lo, set_hi = s_lo, s_hi
+        else:
+            tops = _top_sets(score_at(np.arange(len(probes))), codes, k)
+            top = tops[at]
+            firsts = [t[0] for t in tops]
+            sets = [tuple(sorted(t)) for t in tops]
+            lo1, hi1 = _run(firsts, at)
+            lo3, hi3 = _run(sets, at)
+            below1 = firsts[lo1 - 1] if lo1 > 0 else None
+            above1 = firsts[hi1 + 1] if hi1 < last else None
+            set_lo = sets[lo3 - 1] if lo3 > 0 else None
+            set_hi = sets[hi3 + 1] if hi3 < last else None
 
         def span(lo: int, hi: int, edges=edges, probes=probes) -> tuple[float, float]:
             if edges is not None:
                 return float(edges[lo]), float(edges[hi + 1])
             return float(probes[lo]), float(probes[hi])
 
-        last = len(probes) - 1
         out.append(
             Tipping(
                 criterion=crit.id,
                 weight=float(w0[j]),
-                top_region=firsts[at],
+                top_region=top[0],
                 top_interval=span(lo1, hi1),
-                below_takes_over=firsts[lo1 - 1] if lo1 > 0 else None,
-                above_takes_over=firsts[hi1 + 1] if hi1 < last else None,
-                top3=list(tops[at]),
+                below_takes_over=below1,
+                above_takes_over=above1,
+                top3=list(top),
                 top3_interval=span(lo3, hi3),
-                top3_below=sorted(set(sets[lo3 - 1]) - set(sets[at])) if lo3 > 0 else [],
-                top3_above=sorted(set(sets[hi3 + 1]) - set(sets[at])) if hi3 < last else [],
+                top3_below=sorted(set(set_lo) - set(top)) if set_lo is not None else [],
+                top3_above=sorted(set(set_hi) - set(top)) if set_hi is not None else [],
                 exact=exact,
                 resolution=resolution,
             )
