@@ -15,6 +15,7 @@ lines; for other methods a fine sweep is used and the resolution is reported.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -433,6 +434,10 @@ def _chunk_scores(
     return out
 
 
+def _size(b: float) -> str:
+    return f"{b / 2**30:.1f} GiB" if b >= 2**30 else f"{b / 2**20:.0f} MiB"
+
+
 def check_memory(n: int, samples: int, m: int, method: str, limit: int | None) -> None:
     """Refuse (exit 2) before allocating when the estimate is above ``limit`` bytes."""
     if limit is None:
@@ -440,10 +445,10 @@ def check_memory(n: int, samples: int, m: int, method: str, limit: int | None) -
     need = estimate_memory(n, samples, m, method)
     if need > limit:
         raise SitingError(
-            f"the sensitivity analysis of {n:,} regions needs about {need / 2**30:.1f} GiB "
-            f"(an {n:,} x {n:,} rank-acceptability matrix and rank histogram, plus one chunk of "
+            f"the sensitivity analysis of {n:,} regions needs about {_size(need)} (a "
+            f"{n:,} x {n:,} rank-acceptability matrix and rank histogram, plus one chunk of "
             f"{min(samples, CHUNK):,} of the --samples {samples:,}), above the limit of "
-            f"{limit / 2**30:.1f} GiB",
+            f"{_size(limit)}",
             key="--samples",
             fix="raise the limit with --max-memory (e.g. --max-memory 16GB) or rank fewer "
             "regions; more --samples only take longer (they are streamed in chunks of "
@@ -752,9 +757,19 @@ def sensitivity(
     concentration: float | None = 100.0,
     bounds: dict[str, tuple[float, float]] | None = None,
     progress: Callable[[int], None] | None = None,
+    memory_limit: int | None = None,
 ) -> Sensitivity:
-    return Sensitivity(
-        result,
-        monte_carlo(result, samples, seed, concentration, bounds, progress=progress),
-        tipping_points(result),
+    """Monte Carlo rank statistics and tipping points; ``memory_limit`` in bytes (refuse above)."""
+    mc = monte_carlo(
+        result, samples, seed, concentration, bounds, progress=progress, memory_limit=memory_limit
     )
+    return Sensitivity(result, mc, tipping_points(result))
+
+
+def default_memory_limit() -> int:
+    """4 GiB, or 80 % of the physical memory when that is less."""
+    try:
+        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return MEMORY_LIMIT
+    return int(min(MEMORY_LIMIT, 0.8 * ram)) if ram > 0 else MEMORY_LIMIT
