@@ -305,27 +305,37 @@ class _RankTally:
         flat = np.empty((k, n), dtype=np.int64)  # cell region * n + rank - 1; n*n = tied
         ar = np.arange(n)
         events: list[np.ndarray] = []
+        # Sort keys: the score rounded as np.round(x, TIE_DECIMALS) does (rint(x * 10**d)),
+        # as an integer, negated (best first) and shifted, with the region in the low bits:
+        # one integer sort per row gives the order, the regions and the exact ties at once.
+        bits = max(1, (n - 1).bit_length())
+        lim = 2.0 ** (62 - bits)
+        low = (1 << bits) - 1
         step = max(1, _BLOCK_CELLS // n)
         for a in range(0, k, step):
             sb = scores[a : a + step]
-            order = np.argsort(-sb, axis=1)
-            sv = np.take_along_axis(sb, order, axis=1)
-            # rounding can only merge neighbours closer than the rounding step (plus the
-            # float spacing of large scores); those few pairs are rounded and compared
+            q = sb * -(10.0**TIE_DECIMALS)  # -x * 10**d: rint is symmetric, order reversed
+            np.rint(q, out=q)
             with np.errstate(invalid="ignore"):
-                big = float(np.nanmax(np.abs(sv[:, [0, -1]]), initial=0.0))
-            tol = 2.0 * 10.0**-TIE_DECIMALS + 1e-15 * big if np.isfinite(big) else np.inf
-            with np.errstate(invalid="ignore"):
-                near = (sv[:, :-1] - sv[:, 1:]) <= tol
-            tied = np.zeros(len(sb), dtype=bool)
-            if near.any():
-                r, c = np.nonzero(near)
-                eq = np.round(sv[r, c], TIE_DECIMALS) == np.round(sv[r, c + 1], TIE_DECIMALS)
-                tied[r[eq]] = True
-            tied |= ~np.isfinite(sb).all(axis=1)
-            order *= n
-            order += ar  # region * n + (rank - 1), rank = sorted position + 1
-            flat[a : a + len(sb)] = order
+                fits = bool(-lim < q.min() and q.max() < lim)
+            bad = np.zeros(len(sb), dtype=bool)
+            if not fits:  # huge or non-finite scores: those rows take the general path
+                with np.errstate(invalid="ignore"):
+                    bad = ~(np.abs(q) < lim).all(axis=1)
+                q[bad] = 0.0
+            key = q.astype(np.int64)
+            del q
+            key <<= bits
+            key |= ar
+            key.sort(axis=1)
+            grp = key >> bits
+            tied = bad | (grp[:, 1:] == grp[:, :-1]).any(axis=1)
+            del grp
+            key &= low
+            key *= n
+            key += ar  # region * n + (rank - 1), rank = sorted position + 1
+            flat[a : a + len(sb)] = key
+            del key
             if tied.any():
                 rows = np.flatnonzero(tied)
                 rank_min, g = _rank_rows(sb[rows])
