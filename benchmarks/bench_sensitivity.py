@@ -70,12 +70,13 @@ def pymcdm_loop_per_sample(res, samples: int, minimal: bool) -> float:
     """Seconds per sample of a loop calling pymcdm's WSM and its ranking once per sample.
 
     minimal: identity normalisation, no input validation (the cheapest loop); otherwise
-    pymcdm's defaults, as its documentation shows (``WSM()(matrix, weights, types)``).
+    pymcdm's defaults, as its documentation shows (``WSM()(matrix, weights, types)``), on the
+    matrix + 1 (its default sum normalisation needs positive values).
     """
     from pymcdm.methods import WSM
 
     method = WSM(normalization_function=lambda x, cost: x) if minimal else WSM()
-    V = res.transformed
+    V = res.transformed if minimal else res.transformed + 1.0
     n = V.shape[0]
     types = np.ones(V.shape[1])
     W = np.random.default_rng(1).dirichlet(100 * res.weights, size=samples)

@@ -228,10 +228,21 @@ def sensitivity(
     bnds = _parse_bounds(bounds or [])
     limit = _parse_bytes(max_memory) if max_memory is not None else default_memory_limit()
     bar = _LazyProgress(samples, "sampling weights")
+    tip = _LazyProgress(len(result.criteria), "tipping points")
     try:
-        res = run(result, samples, seed, conc, bnds, progress=bar, memory_limit=limit)
+        res = run(
+            result,
+            samples,
+            seed,
+            conc,
+            bnds,
+            progress=bar,
+            memory_limit=limit,
+            tipping_progress=lambda k: (bar.close(), tip(k)),
+        )
     finally:
         bar.close()
+        tip.close()
     _emit(_render_sensitivity(res, fmt, lang.value, acceptability), output)
 
 
@@ -291,6 +302,8 @@ class _LazyProgress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.stop()
+            self.bar = None
+            self.enabled = False
 
 
 def _render_sensitivity(res: Any, fmt: Fmt, lang: str, acceptability: bool) -> Any:

@@ -5,7 +5,9 @@ weights (``alpha = concentration * w``; larger concentration = closer to the sce
 uniformly over the simplex, optionally within per-criterion bounds (rejection sampling). The
 transformed matrix, exclusions and bonuses/penalties of the scenario stay fixed; only the weights
 vary. Ties within a sample share their ranks equally, so identical regions get identical
-statistics.
+statistics. Samples are streamed in chunks of 5,000: memory is a few regions x regions arrays
+plus one chunk, whatever the number of samples, and the numbers are bit-identical to scoring
+all samples at once (same random stream, same matrix products, same float operations).
 
 Tipping points: one criterion's weight moves from 0 to 1 while the others keep their
 proportions. For WSM every score is linear in that weight, so the interval in which the top
@@ -663,7 +665,9 @@ class _Walk:
             p = int(idx[-1])
 
 
-def tipping_points(result: Result, k: int = 3) -> list[Tipping]:
+def tipping_points(
+    result: Result, k: int = 3, progress: Callable[[int], None] | None = None
+) -> list[Tipping]:
     """For each criterion, the weight interval keeping the top region and the top-k set.
 
     WSM (exact): the probes are the midpoints between all crossing points of the score lines
@@ -757,6 +761,8 @@ def tipping_points(result: Result, k: int = 3) -> list[Tipping]:
                 resolution=resolution,
             )
         )
+        if progress:
+            progress(1)
     return out
 
 
@@ -768,12 +774,13 @@ def sensitivity(
     bounds: dict[str, tuple[float, float]] | None = None,
     progress: Callable[[int], None] | None = None,
     memory_limit: int | None = None,
+    tipping_progress: Callable[[int], None] | None = None,
 ) -> Sensitivity:
     """Monte Carlo rank statistics and tipping points; ``memory_limit`` in bytes (refuse above)."""
     mc = monte_carlo(
         result, samples, seed, concentration, bounds, progress=progress, memory_limit=memory_limit
     )
-    return Sensitivity(result, mc, tipping_points(result))
+    return Sensitivity(result, mc, tipping_points(result, progress=tipping_progress))
 
 
 def default_memory_limit() -> int:
