@@ -301,10 +301,19 @@ class _RankTally:
         self.hist = np.zeros((n, n), dtype=np.int64)  # [region, r]: average rank r + 1
         self.half: np.ndarray | None = None  # [region, h]: average rank h + 1.5 (ties only)
         self.samples = samples
+        self._bufs: dict[str, np.ndarray] = {}
+
+    def _buffer(self, name: str, shape: tuple[int, ...], dtype: type) -> np.ndarray:
+        """A work array kept between chunks (fresh large arrays cost a page fault per page)."""
+        buf = self._bufs.get(name)
+        size = int(np.prod(shape))
+        if buf is None or buf.size < size or buf.dtype != dtype:
+            buf = self._bufs[name] = np.empty(size, dtype=dtype)
+        return buf[:size].reshape(shape)
 
     def add_chunk(self, scores: np.ndarray) -> None:
         k, n = scores.shape
-        flat = np.empty((k, n), dtype=np.int64)  # cell region * n + rank - 1; n*n = tied
+        flat = self._buffer("flat", (k, n), np.int64)  # region * n + rank - 1; n*n = tied
         ar = np.arange(n)
         events: list[np.ndarray] = []
         # Sort keys: the score rounded as np.round(x, TIE_DECIMALS) does (rint(x * 10**d)),
@@ -316,7 +325,8 @@ class _RankTally:
         step = max(1, _BLOCK_CELLS // n)
         for a in range(0, k, step):
             sb = scores[a : a + step]
-            q = sb * -(10.0**TIE_DECIMALS)  # -x * 10**d: rint is symmetric, order reversed
+            q = self._buffer("q", sb.shape, np.float64)
+            np.multiply(sb, -(10.0**TIE_DECIMALS), out=q)  # rint is symmetric: order reversed
             np.rint(q, out=q)
             with np.errstate(invalid="ignore"):
                 fits = bool(-lim < q.min() and q.max() < lim)
@@ -325,19 +335,19 @@ class _RankTally:
                 with np.errstate(invalid="ignore"):
                     bad = ~(np.abs(q) < lim).all(axis=1)
                 q[bad] = 0.0
-            key = q.astype(np.int64)
-            del q
+            key = flat[a : a + len(sb)]
+            key[...] = q  # integral values: exact
             key <<= bits
             key |= ar
             key.sort(axis=1)
-            grp = key >> bits
-            tied = bad | (grp[:, 1:] == grp[:, :-1]).any(axis=1)
-            del grp
+            grp = q.view(np.int64)
+            np.right_shift(key, bits, out=grp)
+            same = self._buffer("same", (len(sb), n - 1), np.bool_)
+            np.equal(grp[:, 1:], grp[:, :-1], out=same)
+            tied = bad | same.any(axis=1)
             key &= low
             key *= n
             key += ar  # region * n + (rank - 1), rank = sorted position + 1
-            flat[a : a + len(sb)] = key
-            del key
             if tied.any():
                 rows = np.flatnonzero(tied)
                 rank_min, g = _rank_rows(sb[rows])
@@ -347,9 +357,9 @@ class _RankTally:
                 reg = np.broadcast_to(ar, g.shape)[~single]
                 events.append((g[~single] * n + reg) * n + rank_min[~single] - 1)
         cnt = np.bincount(flat.ravel(), minlength=n * n + 1)[: n * n]
-        del flat
         self.hist += cnt.reshape(n, n)
-        accc = cnt.astype(float)
+        accc = self._buffer("accc", (n * n,), np.float64)
+        accc[...] = cnt
         del cnt
         if events:
             keys, counts = np.unique(np.concatenate(events), return_counts=True)
