@@ -13,12 +13,15 @@ Compared (issue 15):
 - tipping points at 3,000 regions x 20 criteria; target < 30 s;
 - WPM and TOPSIS, and the implementation before streaming (kept in tests/test_sensitivity.py).
 ``--quick`` skips the 100,000-sample subprocess and the previous implementation.
+Times are the best of several runs taken in turn. With OpenBLAS on a machine whose cores are
+busy, its threads can make the matrix product 10x slower (for the reference too);
+OPENBLAS_NUM_THREADS=1 avoids that (siting does not force it: the product's last bits, hence
+the output, could then differ from a run with threads on the same machine).
 """
 
 from __future__ import annotations
 
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -100,14 +103,15 @@ def blas_threads() -> str:
 
 
 def alternate(fns: dict[str, object], runs: int) -> dict[str, float]:
-    """Median seconds of each function, run in turn so that machine load hits all alike."""
+    """Best-of-``runs`` seconds of each function, run in turn: on a shared machine other
+    processes only ever add time, and taking turns exposes all functions to the same load."""
     times: dict[str, list[float]] = {k: [] for k in fns}
     for _ in range(runs):
         for k, fn in fns.items():
             t = time.perf_counter()
             fn()  # type: ignore[operator]
             times[k].append(time.perf_counter() - t)
-    return {k: statistics.median(v) for k, v in times.items()}
+    return {k: min(v) for k, v in times.items()}
 
 
 PEAK = """
@@ -139,7 +143,7 @@ def main() -> None:
         rows.append((what, measured, ratio, target))
         print(f"  {what}: {measured}  {ratio}", flush=True)
 
-    # --- 250 x 20: against the numpy reference and pymcdm loops, timed in turn (after a warm-up)
+    # --- 250 x 20: against the numpy reference and pymcdm loops (after a warm-up)
     res = setup(250, 20)
     fns: dict[str, object] = {
         "ours": lambda: monte_carlo(res, 10_000, 1),
@@ -164,7 +168,7 @@ def main() -> None:
     )
     for label in loops:
         if label in fns:
-            ext = statistics.median(fns[label]() for _ in range(3))  # type: ignore[operator]
+            ext = min(fns[label]() for _ in range(3))  # type: ignore[operator]
             row(
                 f"250 x 20 vs a pymcdm WSM loop, {label} (300 samples, extrapolated to 10,000)",
                 f"{t['ours']:.3f} s vs {ext:.2f} s",
