@@ -159,7 +159,7 @@ def _pct_range(interval: tuple[float, float]) -> str:
 # ---------------------------------------------------------------------- sampling
 
 CHUNK = 5_000  # samples scored in one matrix product; part of the definition of the output
-_BLOCK_CELLS = 2_000_000  # ranking works on row blocks of about this many cells
+_BLOCK_CELLS = 2**19  # ranking works on row blocks of about this many cells
 MEMORY_LIMIT = 4 * 2**30  # default ceiling for estimate_memory (bytes)
 
 
@@ -313,7 +313,6 @@ class _RankTally:
 
     def add_chunk(self, scores: np.ndarray) -> None:
         k, n = scores.shape
-        flat = self._buffer("flat", (k, n), np.int64)  # region * n + rank - 1; n*n = tied
         ar = np.arange(n)
         events: list[np.ndarray] = []
         # Sort keys: the score rounded as np.round(x, TIE_DECIMALS) does (rint(x * 10**d)),
@@ -323,8 +322,15 @@ class _RankTally:
         lim = 2.0 ** (62 - bits)
         low = (1 << bits) - 1
         step = max(1, _BLOCK_CELLS // n)
+        # few regions: count each block (the counts are small); many: count the chunk at once
+        per_block = 4 * n <= step
+        flat = self._buffer("flat", (min(step, k) if per_block else k, n), np.int64)
+        if per_block:
+            cnt = self._buffer("cnt", (n * n,), np.int64)
+            cnt[...] = 0
         for a in range(0, k, step):
             sb = scores[a : a + step]
+            base = 0 if per_block else a  # rows of flat: region * n + rank - 1; n*n = tied
             q = self._buffer("q", sb.shape, np.float64)
             np.multiply(sb, -(10.0**TIE_DECIMALS), out=q)  # rint is symmetric: order reversed
             np.rint(q, out=q)
@@ -335,7 +341,7 @@ class _RankTally:
                 with np.errstate(invalid="ignore"):
                     bad = ~(np.abs(q) < lim).all(axis=1)
                 q[bad] = 0.0
-            key = flat[a : a + len(sb)]
+            key = flat[base : base + len(sb)]
             key[...] = q  # integral values: exact
             key <<= bits
             key |= ar
@@ -353,10 +359,13 @@ class _RankTally:
                 rank_min, g = _rank_rows(sb[rows])
                 single = g == 1
                 cell = ar * n + rank_min - 1
-                flat[a + rows] = np.where(single, cell, n * n)
+                flat[base + rows] = np.where(single, cell, n * n)
                 reg = np.broadcast_to(ar, g.shape)[~single]
                 events.append((g[~single] * n + reg) * n + rank_min[~single] - 1)
-        cnt = np.bincount(flat.ravel(), minlength=n * n + 1)[: n * n]
+            if per_block:
+                cnt += np.bincount(flat[: len(sb)].ravel(), minlength=n * n + 1)[: n * n]
+        if not per_block:
+            cnt = np.bincount(flat.ravel(), minlength=n * n + 1)[: n * n]
         self.hist += cnt.reshape(n, n)
         accc = self._buffer("accc", (n * n,), np.float64)
         accc[...] = cnt
