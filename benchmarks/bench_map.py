@@ -9,7 +9,7 @@ ten pans (each ends with Leaflet redrawing every path), six animated zooms, and 
 intervals during a mouse drag.
 
 By default it maps the bundled data (scenario base; comparison base vs power-first, and base
-vs grid-impact-sigungu at 시군구 level). ``--data DIR`` maps another data folder; ``--synthetic``
+vs sigungu-own-data at 시군구 level). ``--data DIR`` maps another data folder; ``--synthetic``
 maps the test suite's data folder (17 real 시도 and the real 229 시군구 units, three
 indicators, facilities), for when the bundled data is not ready.
 """
@@ -143,7 +143,7 @@ def main() -> int:
         work = Path(tmp)
         base = [exe]
         scenario = args.scenario or "base"
-        others = ("power-first", "grid-impact-sigungu")
+        others = ("power-first", "sigungu-own-data")
         if args.synthetic:
             sys.path.insert(0, str(REPO))
             import pytest  # noqa: F401  (tests.test_maps needs it)

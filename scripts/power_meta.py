@@ -116,7 +116,7 @@ electricity_industrial_share_sgg:
   group: power
   period: "2023-01..04"
   range: [0, 100]
-  computed_from: [electricity_kepco_2023_jan_apr.csv]
+  computed_from: [reference/sigungu/electricity_kepco_2023_jan_apr.csv]
   description: >
     산업용 divided by total (합계) electricity use in January-April 2023, in percent: where
     industry draws most of the power, the high-voltage network is built for large loads.

@@ -95,7 +95,7 @@ manufacturing_employment_share:
   group: industry
   period: "2024"
   range: [0, 100]
-  computed_from: [employment_by_industry_sigungu_2024_kosis_lfs.csv]
+  computed_from: [reference/sigungu/employment_by_industry_sigungu_2024_kosis_lfs.csv]
   description: >
     Employed persons in mining and manufacturing (광·제조업, B·C) divided by all employed
     persons, 2024 (KOSIS 지역별고용조사, both half-years pooled: (H1 + H2) / (H1 + H2)), in
@@ -114,7 +114,7 @@ industrial_complexes:
   period: "2025-12-31"
   kind: count
   range: [0, 100]
-  computed_from: [industrial_complexes_kicox_2025Q4.csv]
+  computed_from: [reference/sigungu/industrial_complexes_kicox_2025Q4.csv]
   description: >
     Number of designated industrial complexes (국가, 일반, 도시첨단, 농공; completed, under
     construction or not yet developed) in the unit, KICOX 전국산업단지현황 2025-12-31.
@@ -130,7 +130,7 @@ industrial_complex_area:
   group: industry
   period: "2025-12-31"
   range: [0, 200]
-  computed_from: [industrial_complexes_kicox_2025Q4.csv]
+  computed_from: [reference/sigungu/industrial_complexes_kicox_2025Q4.csv]
   description: >
     Sum of the designated area (지정면적) of the unit's industrial complexes, km² (KICOX 천㎡ /
     1000): prepared industrial land with roads, water and grid connections nearby.
@@ -146,7 +146,7 @@ industrial_complex_unsold_area:
   group: industry
   period: "2025-12-31"
   range: [0, 50]
-  computed_from: [industrial_complexes_kicox_2025Q4.csv]
+  computed_from: [reference/sigungu/industrial_complexes_kicox_2025Q4.csv]
   description: >
     Sum of the unsold area (미분양면적) of the unit's industrial complexes, km²: serviced land
     that could host a data centre now.
@@ -163,7 +163,7 @@ universities:
   period: "2024"
   kind: count
   range: [0, 60]
-  computed_from: [universities_kcue_2024.csv]
+  computed_from: [reference/sigungu/universities_kcue_2024.csv]
   description: >
     Number of university and college campuses (대학 + 전문대학, incl. 교육·산업·기술·기능대학)
     in the unit, 2024; 본교, 분교 and each 제n캠퍼스 count as one campus where they are. The
@@ -181,7 +181,7 @@ graduate_schools:
   period: "2024"
   kind: count
   range: [0, 400]
-  computed_from: [universities_kcue_2024.csv]
+  computed_from: [reference/sigungu/universities_kcue_2024.csv]
   description: >
     Number of graduate schools (일반·전문·특수대학원, each listed separately) at addresses in the
     unit, 2024 (한국대학교육협의회).

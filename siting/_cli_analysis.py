@@ -166,7 +166,9 @@ def sensitivity(
     samples: Annotated[
         int, typer.Option("--samples", "-n", min=1, help="Number of weight samples.")
     ] = 10_000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same output).")] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Random seed (same seed, same output).")
+    ] = 0,
     concentration: Annotated[
         float,
         typer.Option(
@@ -194,6 +196,14 @@ def sensitivity(
     output: OutputOpt = None,
     lang: LangOpt = Lang.ko,
     level: LevelOpt = None,
+    max_memory: Annotated[
+        str | None,
+        typer.Option(
+            "--max-memory",
+            help="Refuse runs estimated above this much memory, e.g. 8GB "
+            "(default: 4 GiB or 80 % of RAM, whichever is less). Samples are streamed.",
+        ),
+    ] = None,
 ) -> None:
     """How robust is the ranking to the weights? Monte Carlo over weights (P(rank 1), P(top 3),
     median rank and 90 % interval per region) and one-at-a-time tipping points (the weight range
@@ -203,6 +213,7 @@ def sensitivity(
     siting sensitivity --uniform -f json -o robustness.json
     """
     from siting.score import score
+    from siting.sensitivity import default_memory_limit
     from siting.sensitivity import sensitivity as run
 
     ds, sc = _load(scenario, level)
@@ -215,15 +226,84 @@ def sensitivity(
             fix="use e.g. --concentration 50, or --uniform",
         )
     bnds = _parse_bounds(bounds or [])
-    if samples >= 50_000 and sys.stderr.isatty():
-        from rich.progress import Progress
-
-        with Progress(transient=True) as bar:
-            task = bar.add_task("sampling weights", total=samples)
-            res = run(result, samples, seed, conc, bnds, progress=lambda k: bar.advance(task, k))
-    else:
-        res = run(result, samples, seed, conc, bnds)
+    limit = _parse_bytes(max_memory) if max_memory is not None else default_memory_limit()
+    bar = _LazyProgress(samples, "sampling weights")
+    tip = _LazyProgress(len(result.criteria), "tipping points")
+    try:
+        res = run(
+            result,
+            samples,
+            seed,
+            conc,
+            bnds,
+            progress=bar,
+            memory_limit=limit,
+            tipping_progress=lambda k: (bar.close(), tip(k)),
+        )
+    finally:
+        bar.close()
+        tip.close()
     _emit(_render_sensitivity(res, fmt, lang.value, acceptability), output)
+
+
+_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12}
+_UNITS.update({"kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40})
+
+
+def _parse_bytes(text: str) -> int:
+    """'8GB', '512MiB', '2e9' -> bytes."""
+    s = text.strip().lower().replace(" ", "")
+    num = s.rstrip("abcdefghijklmnopqrstuvwxyz")
+    unit = s[len(num) :]
+    try:
+        value = float(num) * _UNITS[unit]
+    except (ValueError, KeyError):
+        value = -1.0
+    if not (0 < value < 2**62):
+        raise SitingError(
+            f"cannot read --max-memory {text!r}",
+            key="--max-memory",
+            fix="give a positive size such as 8GB, 512MB or 2GiB",
+        )
+    return int(value)
+
+
+class _LazyProgress:
+    """A progress bar on stderr (rich) that appears only once the run has taken about a second
+    and only when stderr is a terminal; called with the number of samples just done."""
+
+    def __init__(self, total: int, label: str, delay: float = 1.0) -> None:
+        import time
+
+        self._clock = time.monotonic
+        self.total, self.label, self.delay = total, label, delay
+        self.enabled = sys.stderr.isatty()
+        self.start = self._clock()
+        self.done = 0
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __call__(self, k: int) -> None:
+        self.done += k
+        if not self.enabled:
+            return
+        if self.bar is None:
+            if self._clock() - self.start < self.delay:
+                return
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task(self.label, total=self.total, completed=self.done)
+        else:
+            self.bar.update(self.task, completed=self.done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+            self.enabled = False
 
 
 def _render_sensitivity(res: Any, fmt: Fmt, lang: str, acceptability: bool) -> Any:

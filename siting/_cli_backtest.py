@@ -259,6 +259,10 @@ def fit_weights(
     ds, sc, decs = _setup(scenario, decisions, kinds, level)
     sections, fit = fit_report(ds, sc, decs, regularization, margin, by, bootstrap, seed)
     if output is not None:
+        from siting._io import is_stdout
+
         atomic_write(output, fitted_scenario_yaml(sc, fit, str(decisions or "data/decisions.csv")))
+        if is_stdout(output):
+            return  # the YAML is the output; a table after it would spoil it
         typer.echo(f"wrote {output}", err=True)
     _emit(render(sections, fmt.value), None)

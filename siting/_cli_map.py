@@ -8,9 +8,33 @@ from typing import Annotated
 
 import typer
 
+from siting._errors import SitingError
 from siting.cli import _STATE, Lang, LangOpt, LevelOpt, OutputOpt, ScenarioOpt, _load, app
 
 __all__ = ["map_command"]
+
+
+_TILE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._~/{}@,;=&?%+-]*")
+_PROVIDER = re.compile(r"[A-Za-z][A-Za-z0-9 ._-]{0,60}")
+
+
+def check_tiles(tiles: str) -> str:
+    """Accept ``none``, a provider name, or an http(s) URL template with {z}, {x} and {y}."""
+    value = tiles.strip()
+    if value.lower() == "none" or ("://" not in value and _PROVIDER.fullmatch(value)):
+        return value
+    missing = [p for p in ("{z}", "{x}", "{y}") if p not in value]
+    if not _TILE_URL.fullmatch(value) or missing or re.search(r"\{(?![zxys]\}|r\})", value):
+        from siting._term import escape_controls
+
+        why = f"missing {', '.join(missing)}" if missing else "not an http(s) URL template"
+        raise SitingError(
+            f"--tiles {escape_controls(value)[:120]!r} is {why}",
+            key="--tiles",
+            fix="use none, a provider name such as 'OpenStreetMap', or an URL like "
+            "https://tile.example.org/{z}/{x}/{y}.png (no spaces, quotes or angle brackets)",
+        )
+    return value
 
 
 def _default_output(name: str) -> Path:
@@ -49,7 +73,8 @@ def map_command(
         typer.Option("--samples", "-n", min=1, help="Weight samples for --sensitivity."),
     ] = 10_000,
     seed: Annotated[
-        int, typer.Option("--seed", help="Random seed for --sensitivity (same seed, same map).")
+        int,
+        typer.Option("--seed", min=0, help="Random seed for --sensitivity (same seed, same map)."),
     ] = 0,
 ) -> None:
     """Draw the ranking as one self-contained interactive HTML map (works offline).
@@ -66,6 +91,8 @@ def map_command(
     from siting.maps import build_map, render_png, robustness_layer, write_map
     from siting.score import score
 
+    tiles = check_tiles(tiles)
+
     ds, sc = _load(scenario, level)
     result = score(ds, sc)
     extra = []
@@ -81,9 +108,21 @@ def map_command(
     if ds.level == "sigungu":
         name += "-sigungu"
     out = output or _default_output(name)
+    from siting._io import check_output_path, is_stdout
+
+    if png is not None and is_stdout(out):
+        raise SitingError(
+            "--png needs the map in a file, not on standard output",
+            key="--png",
+            fix="give -o a file name, e.g. -o maps/base.html",
+        )
+    if png is not None and not is_stdout(png):
+        check_output_path(png)
     write_map(out, page)
-    typer.echo(f"wrote {out} ({len(page.encode('utf-8')) / 1e6:.2f} MB)", err=True)
+    if not is_stdout(out):
+        typer.echo(f"wrote {out} ({len(page.encode('utf-8')) / 1e6:.2f} MB)", err=True)
     if png is not None:
         render_png(out, png)
-        typer.echo(f"wrote {png}", err=True)
+        if not is_stdout(png):
+            typer.echo(f"wrote {png}", err=True)
     _ = _STATE

@@ -17,6 +17,36 @@ _LAT = (33.0, 38.7)
 _LON = (124.5, 132.0)
 
 
+def _defined_in(root, indicator: str):  # type: ignore[no-untyped-def]
+    """The indicator file that defines ``indicator`` (the last one read wins)."""
+    files = [root / "indicators.yaml", *sorted((root / "sigungu").glob("indicators*.yaml"))]
+    hits = [f for f in files if f.exists() and f"\n{indicator}:" in "\n" + f.read_text("utf-8")]
+    return hits[-1] if hits else files[0]
+
+
+def check_computed_from(ds: Dataset) -> list[Problem]:
+    """``computed_from`` lists real inputs: indicator ids, files of the data folder, or build-time
+    reference files (``reference/…``, named with the route in the computed source)."""
+    out: list[Problem] = []
+    for ind in ds.indicators.values():
+        for item in ind.computed_from:
+            if item in ds.indicators or item.startswith("reference/"):
+                continue
+            if (ds.root / item).is_file():
+                continue
+            out.append(
+                Problem(
+                    f"computed_from names {item!r}, which is neither an indicator id nor a file "
+                    "of the data folder",
+                    file=str(_defined_in(ds.root, ind.id)),
+                    key=f"{ind.id}.computed_from",
+                    fix="list the input indicator ids, data files (facilities.csv, "
+                    "boundaries/sido.geojson) or reference/<file> for build inputs",
+                )
+            )
+    return out
+
+
 def check_dataset(ds: Dataset) -> list[Problem]:
     """Problems that involve more than one file: orphans, joins, coverage, facilities, decisions."""
     problems: list[Problem] = []
@@ -30,8 +60,11 @@ def check_dataset(ds: Dataset) -> list[Problem]:
     for sub in sorted((root / "sigungu").glob("values*.csv")):
         import csv
 
-        with sub.open(encoding="utf-8") as fh:
-            used_sources |= {r["source"] for r in csv.DictReader(fh) if r.get("source")}
+        try:
+            with sub.open(encoding="utf-8-sig", newline="") as fh:
+                used_sources |= {r["source"] for r in csv.DictReader(fh) if r.get("source")}
+        except (UnicodeDecodeError, csv.Error):
+            continue  # the 시군구 loader reports the file itself
     for sid in sorted(set(ds.sources) - used_sources):
         problems.append(
             Problem(

@@ -6,6 +6,8 @@ Heavy libraries (pandas, geopandas, folium) are imported inside commands so ``--
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -90,28 +92,50 @@ def _root(
         raise typer.Exit()
     _STATE["data"] = data
     _STATE["debug"] = debug
+    _require_data_dir(data)
+
+
+def _require_data_dir(data: Path | None) -> None:
+    """A --data folder or $SITING_DATA that does not exist is the error, not what follows."""
+    import os
+
+    given = data if data is not None else (os.environ.get("SITING_DATA") or None)
+    if given is None:
+        return
+    source = "--data" if data is not None else "$SITING_DATA"
+    if not Path(given).is_dir():
+        what = "is not a folder" if Path(given).exists() else "not found"
+        raise SitingError(
+            f"data folder {what}",
+            file=str(given),
+            key=source,
+            fix=f"point {source} at a folder with regions.csv, indicators.yaml and values.csv, "
+            "or leave it out to use the bundled data",
+        )
 
 
 def _emit(content: Any, output: Path | None) -> None:
     """Print a string or rich renderable, or write it atomically to ``output``."""
-    from siting._io import atomic_write
+    from siting._io import atomic_write, is_stdout
+    from siting._term import escape_controls, sanitize
 
     if output is not None:
         if not isinstance(content, str):
             from rich.console import Console
 
-            console = Console(record=True, width=160, file=open("/dev/null", "w"))  # noqa: SIM115
-            console.print(content)
+            console = Console(record=True, width=160, file=open(os.devnull, "w"))  # noqa: SIM115
+            console.print(sanitize(content))
             content = console.export_text()
         atomic_write(output, content)
-        typer.echo(f"wrote {output}", err=True)
+        if not is_stdout(output):
+            typer.echo(f"wrote {escape_controls(str(output))}", err=True)
         return
     if isinstance(content, str):
-        sys.stdout.write(content)
+        sys.stdout.write(escape_controls(content))
     else:
         from rich.console import Console
 
-        Console().print(content)
+        Console().print(sanitize(content))
 
 
 def _load(scenario: str, level: str | None = None):  # type: ignore[no-untyped-def]
@@ -190,11 +214,12 @@ def validate(
 
     Examples: siting validate · siting validate my-scenario.yaml
     """
+    from siting._term import escape_controls
     from siting.validate import validate_all
 
     problems, checked = validate_all(files or [], _STATE["data"])
     for p in problems:
-        typer.echo(p.format(), err=True)
+        typer.echo(escape_controls(p.format()), err=True)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         typer.echo(f"{len(errors)} problem(s) in {checked} checked item(s)", err=True)
@@ -287,32 +312,40 @@ def _rows(
 
 def main() -> None:
     """Entry point: run the app, turning known errors into one message and exit code 2."""
+    from siting._term import escape_controls
+
     debug = "--debug" in sys.argv
     try:
         app()
     except SitingError as exc:
         if debug:
             raise
-        typer.echo(f"error: {exc.format()}", err=True)
+        typer.echo(f"error: {escape_controls(exc.format())}", err=True)
         sys.exit(2)
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         sys.exit(130)
-    except Exception as exc:
+    except BrokenPipeError:  # e.g. `siting rank | head -1`
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        sys.exit(0)
+    except (Exception, RecursionError, MemoryError) as exc:
         if debug:
             raise
+        text = escape_controls(str(exc))[:300]
         typer.echo(
-            f"internal error: {type(exc).__name__}: {exc}\n"
-            "  run again with --debug for a traceback "
-            "and report it",
+            f"error: unexpected {type(exc).__name__}: {text}\n"
+            "  fix: run again with --debug for a traceback, and report it with the input "
+            "that caused it",
             err=True,
         )
-        sys.exit(1)
+        sys.exit(2)
 
 
 # Commands that live in their own modules register themselves on ``app`` when imported.
 from siting import (  # noqa: E402
     _cli_analysis,  # noqa: F401
     _cli_backtest,  # noqa: F401
+    _cli_export,  # noqa: F401
     _cli_map,  # noqa: F401
 )

@@ -14,6 +14,7 @@ import math
 from pathlib import Path
 from typing import Any, Literal
 
+import pydantic
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from siting._errors import Problem, SitingError
@@ -39,6 +40,8 @@ def _check_inherited(v: Any) -> Any:
     return v
 
 
+MAX_WEIGHT = 1e6  # weights are relative; a larger one is a typo (and 1e308 overflows the sum)
+MAX_POINTS = 100.0  # bonus/penalty points on the 0-100 score
 BUILTIN_METHODS = ("wsm", "wpm", "topsis")
 
 
@@ -118,6 +121,23 @@ class Criterion(BaseModel):
             raise ValueError("must be a finite number")
         return v
 
+    @field_validator("weight")
+    @classmethod
+    def _weight_bound(cls, v: float | None) -> float | None:
+        if v is not None and v > MAX_WEIGHT:
+            raise ValueError(f"weight {v:g} is above the limit {MAX_WEIGHT:g}")
+        return v
+
+    @field_validator("steps")
+    @classmethod
+    def _distinct_steps(cls, v: list[Step] | None) -> list[Step] | None:
+        seen: set[float] = set()
+        for i, step in enumerate(v or []):
+            if step.at in seen:
+                raise ValueError(f"steps[{i}]: threshold at: {step.at:g} is given twice")
+            seen.add(step.at)
+        return v
+
 
 class Constraint(BaseModel):
     """A hard rule kept apart from the weighted criteria."""
@@ -152,6 +172,44 @@ class Constraint(BaseModel):
         if v is not None and not math.isfinite(v):
             raise ValueError("must be a finite number")
         return v
+
+    @field_validator("points")
+    @classmethod
+    def _points_bound(cls, v: float | None) -> float | None:
+        if v is not None and v > MAX_POINTS:
+            raise ValueError(f"points {v:g} is above the limit {MAX_POINTS:g} (the score is 0-100)")
+        return v
+
+    @pydantic.model_validator(mode="after")
+    def _can_fire(self) -> Constraint:
+        if never_fires(self):
+            raise ValueError(
+                "the condition can never be met (no value is "
+                + " and ".join(
+                    f"{k} {getattr(self, k):g}" for k in _BOUNDS if getattr(self, k) is not None
+                )
+                + ")"
+            )
+        return self
+
+
+_BOUNDS = ("below", "above", "at_most", "at_least", "equals")
+
+
+def never_fires(con: Constraint) -> bool:
+    """Whether the bounds of a constraint (all must hold) leave no value at all."""
+    lo, lo_open = -math.inf, False
+    hi, hi_open = math.inf, False
+    for bound, strict in ((con.above, True), (con.at_least, False)):
+        if bound is not None and (bound > lo or (bound == lo and strict)):
+            lo, lo_open = bound, strict
+    for bound, strict in ((con.below, True), (con.at_most, False)):
+        if bound is not None and (bound < hi or (bound == hi and strict)):
+            hi, hi_open = bound, strict
+    if con.equals is not None:
+        e = con.equals
+        return e < lo or e > hi or (e == lo and lo_open) or (e == hi and hi_open)
+    return lo > hi or (lo == hi and (lo_open or hi_open))
 
 
 class Scenario(BaseModel):

@@ -7,7 +7,7 @@ the rule in :func:`resolve_conflicts` and the others stay visible as superseded.
 
 from __future__ import annotations
 
-import csv
+import csv  # noqa: F401  (kept: parallel branches use it in this module)
 import hashlib
 import math
 from dataclasses import dataclass, field
@@ -261,28 +261,9 @@ def _read_csv(
             Problem("file not found", file=str(path), fix="restore it from the repository")
         )
         return []
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        header = reader.fieldnames or []
-        missing = [c for c in required if c not in header]
-        if missing:
-            problems.append(
-                Problem(
-                    f"missing column(s) {', '.join(missing)}",
-                    file=str(path),
-                    line=1,
-                    fix=f"the header must contain: {', '.join(required)}",
-                )
-            )
-            return []
-        rows = []
-        for i, row in enumerate(reader, start=2):
-            clean = {k: (v or "").strip() for k, v in row.items() if k is not None}
-            if not any(clean.values()):
-                continue
-            clean["_line"] = str(i)
-            rows.append(clean)
-        return rows
+    from siting._csvfiles import read_csv_rows
+
+    return read_csv_rows(path, required, problems)
 
 
 def _parse_number(text: str) -> float:
@@ -464,6 +445,10 @@ def _read_values(
                         **where,
                     )
                 )
+            if r["source"] and r["quote"]:
+                from siting._csvfiles import blank_with_quote
+
+                problems.append(blank_with_quote(where))
         else:
             try:
                 value = _parse_number(r["value"])
@@ -536,10 +521,21 @@ def _read_values(
                 quote=r["quote"],
                 note=r.get("note", ""),
                 line=line,
-                status="used" if value is not None else "gap",
+                status=_status(value, r.get("quote_type", "")),
             )
         )
+    from siting._csvfiles import duplicate_rows
+
+    problems.extend(duplicate_rows(out, str(path)))
     return out
+
+
+def _status(value: float | None, quote_type: str) -> str:
+    """gap for an empty value; misprint for a printed figure its own source contradicts
+    (quote_type misprint: never used, kept visible); else used (until conflicts are resolved)."""
+    if value is None:
+        return "gap"
+    return "misprint" if quote_type == "misprint" else "used"
 
 
 def resolve_conflicts(values: list[Value], sources: dict[str, Source]) -> list[Value]:
@@ -552,7 +548,7 @@ def resolve_conflicts(values: list[Value], sources: dict[str, Source]) -> list[V
     """
     groups: dict[tuple[str, str, str], list[Value]] = {}
     for v in values:
-        if v.value is not None:
+        if v.value is not None and v.status != "misprint":
             groups.setdefault((v.region, v.indicator, v.period), []).append(v)
     winners: dict[tuple[str, str, str], Value] = {}
     for key, vs in groups.items():
@@ -562,7 +558,7 @@ def resolve_conflicts(values: list[Value], sources: dict[str, Source]) -> list[V
         winners[key] = ordered[0]
     out: list[Value] = []
     for v in values:
-        if v.value is None:
+        if v.value is None or v.status == "misprint":
             out.append(v)
             continue
         w = winners[(v.region, v.indicator, v.period)]
@@ -590,6 +586,9 @@ def load_dataset(
         from siting.sigungu import load_sigungu
 
         ds = load_sigungu(load_dataset(path, strict=strict))
+        from siting._csvfiles import collapse_missing_files
+
+        ds.problems[:] = collapse_missing_files(ds.problems, ds.root)
         errors = [p for p in ds.problems if p.severity == "error"]
         if strict and errors:
             raise SitingError.from_problems(
@@ -610,6 +609,9 @@ def load_dataset(
         ("code", "name_ko", "short_ko", "name_en", "short_en", "aliases"),
         problems,
     )
+    from siting._csvfiles import collapse_missing_files, unique_regions
+
+    regions = unique_regions(regions, root / REGION_FILE, problems)
     indicators = _read_indicators(root / INDICATOR_FILE, problems)
     sources = _read_sources(root / SOURCE_FILE, problems)
     values = _read_values(
@@ -638,6 +640,7 @@ def load_dataset(
     from siting.checks import check_dataset
 
     problems.extend(check_dataset(ds))
+    problems[:] = collapse_missing_files(problems, root)
     errors = [p for p in problems if p.severity == "error"]
     if strict and errors:
         raise SitingError.from_problems(

@@ -78,24 +78,27 @@ def _self_sufficiency_rows(ds: Dataset) -> list[Row]:
 
 
 def _surplus_rows(ds: Dataset) -> list[Row]:
+    """Generation minus sales (TWh) per full year, where both come from the dataset."""
     rows = []
-    gen = ds.column("power_generation", "2025")
-    sales = ds.column("power_sales", "2025")
-    for code in ds.region_codes:
-        if code in gen and code in sales:
-            twh = (gen[code] - sales[code]) / 1000
-            rows.append(
-                _row(
-                    code,
-                    "power_surplus",
-                    "2025",
-                    f"{twh:.2f}",
-                    "TWh",
-                    "computed-power-surplus",
-                    f"= ({gen[code]:g} - {sales[code]:g}) GWh / 1000",
-                    "inputs: power_generation, power_sales (2025)",
+    periods = [p for p in ds.periods_of("power_generation") if parse_period(p).is_full_year]
+    for period in sorted(periods):
+        gen = ds.column("power_generation", period)
+        sales = ds.column("power_sales", period)
+        for code in ds.region_codes:
+            if code in gen and code in sales:
+                twh = (gen[code] - sales[code]) / 1000
+                rows.append(
+                    _row(
+                        code,
+                        "power_surplus",
+                        period,
+                        f"{twh:.2f}",
+                        "TWh",
+                        "computed-power-surplus",
+                        f"= ({gen[code]:g} - {sales[code]:g}) GWh / 1000",
+                        f"inputs: power_generation, power_sales ({period})",
+                    )
                 )
-            )
     return rows
 
 
@@ -149,24 +152,27 @@ def _ai_project_rows(ds: Dataset) -> list[Row]:
 
 
 def _per_resident_rows(ds: Dataset) -> list[Row]:
+    """GRDP of a year divided by the registered population at the end of that year."""
     rows = []
-    grdp = ds.column("grdp", "2024")
-    pop = ds.column("population", "2024-12-31")
-    for code in ds.region_codes:
-        if code in grdp and code in pop and pop[code] > 0:
-            v = grdp[code] * 1e6 / pop[code]  # trillion KRW -> million KRW per person
-            rows.append(
-                _row(
-                    code,
-                    "grdp_per_resident",
-                    "2024",
-                    f"{v:.2f}",
-                    "million KRW",
-                    "computed-per-resident",
-                    f"= {grdp[code]:g} trillion KRW / {pop[code]:,.0f} persons",
-                    "inputs: grdp (2024), population (2024-12-31)",
+    years = [p for p in ds.periods_of("grdp") if parse_period(p).is_full_year]
+    for year in sorted(years):
+        grdp = ds.column("grdp", year)
+        pop = ds.column("population", f"{year}-12-31")
+        for code in ds.region_codes:
+            if code in grdp and code in pop and pop[code] > 0:
+                v = grdp[code] * 1e6 / pop[code]  # trillion KRW -> million KRW per person
+                rows.append(
+                    _row(
+                        code,
+                        "grdp_per_resident",
+                        year,
+                        f"{v:.2f}",
+                        "million KRW",
+                        "computed-per-resident",
+                        f"= {grdp[code]:g} trillion KRW / {pop[code]:,.0f} persons",
+                        f"inputs: grdp ({year}), population ({year}-12-31)",
+                    )
                 )
-            )
     return rows
 
 

@@ -566,11 +566,13 @@ def load_boundaries(ds: Dataset | None = None) -> dict[str, Any]:
     if ds is not None and getattr(ds, "level", "sido") == "sigungu":
         p = Path(ds.root) / "sigungu" / "units.geojson"
         if p.is_file():
-            return json.loads(p.read_text(encoding="utf-8"))
+            return _read_layer(p)
         raise SitingError(
             f"no 시군구 boundary layer found ({p})",
             fix="build it with `python scripts/build_sigungu.py` (data/sigungu/units.geojson)",
         )
+    if ds is not None and (Path(ds.root) / "boundaries" / "sido.geojson").is_file():
+        return _read_layer(Path(ds.root) / "boundaries" / "sido.geojson")  # follows --data
     problem = ""
     try:
         from siting import boundaries
@@ -604,11 +606,23 @@ def load_outlines(ds: Dataset | None) -> dict[str, Any] | None:
         return None
     p = Path(ds.root) / "boundaries" / "sido.geojson"
     if p.is_file():
-        return json.loads(p.read_text(encoding="utf-8"))
+        return _read_layer(p)
     try:
         return load_boundaries(None)
     except SitingError:
         return None
+
+
+def _read_layer(path: Path) -> dict[str, Any]:
+    """A boundary GeoJSON file, checked (see :func:`siting.geometry.checked_layer`)."""
+    from siting._yaml import decode_text
+    from siting.geometry import checked_layer
+
+    try:
+        fc = json.loads(decode_text(path.read_bytes(), str(path)))
+    except ValueError as exc:
+        raise SitingError(f"not valid JSON ({exc})", file=str(path)) from exc
+    return checked_layer(fc, str(path))
 
 
 def _to_feature_collection(layer: Any) -> dict[str, Any]:
@@ -1520,7 +1534,7 @@ def _tiles(m: Any, tiles: str | None) -> bool:
     try:
         if "{z}" in tiles:
             host = re.sub(r"^\w+://", "", tiles).split("/")[0]
-            layer = folium.TileLayer(tiles, attr=f"Tiles: {host}", control=False, max_zoom=18)
+            layer = folium.TileLayer(tiles, attr=f"Tiles: {_e(host)}", control=False, max_zoom=18)
         else:
             layer = folium.TileLayer(tiles, control=False)
     except ValueError as exc:

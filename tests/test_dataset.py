@@ -99,6 +99,29 @@ def test_self_sufficiency_is_generation_over_sales(ds) -> None:
         )
 
 
+def test_surplus_and_per_resident_cover_every_year_with_inputs(ds) -> None:
+    """Every full year with generation and sales has a surplus; every GRDP year with a
+    year-end population has GRDP per resident (the backtest scores past years on them)."""
+    checked = 0
+    for period in ds.periods_of("power_generation"):
+        if len(period) != 4:
+            continue
+        gen, sales = ds.column("power_generation", period), ds.column("power_sales", period)
+        for code in set(gen) & set(sales):
+            got = ds.lookup(code, "power_surplus", period)
+            assert got is not None, (code, period)
+            assert got.value == pytest.approx((gen[code] - sales[code]) / 1000, abs=0.0051)
+            checked += 1
+    for year in ds.periods_of("grdp"):
+        grdp, pop = ds.column("grdp", year), ds.column("population", f"{year}-12-31")
+        for code in set(grdp) & set(pop):
+            got = ds.lookup(code, "grdp_per_resident", year)
+            assert got is not None, (code, year)
+            assert got.value == pytest.approx(grdp[code] * 1e6 / pop[code], abs=0.0051)
+            checked += 1
+    assert checked > 17 * 2
+
+
 _PAIR = re.compile(r"\((-?[\d.]+), (-?[\d.]+)\) to .*\((-?[\d.]+), (-?[\d.]+)\)")
 
 

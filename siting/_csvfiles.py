@@ -1,0 +1,149 @@
+"""Reading data CSVs strictly, and the row rules that span a whole file.
+
+A CSV is UTF-8 (a BOM is dropped); another encoding, a binary file or a quoted field cut off by
+a truncated file is one problem naming the file and line. Rows repeating (region, indicator,
+period, source), repeated region codes and empty values that keep a source and a quote are
+problems too.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from siting._errors import Problem, SitingError
+
+if TYPE_CHECKING:
+    from siting.dataset import Value
+
+
+def read_csv_rows(
+    path: Path, required: tuple[str, ...], problems: list[Problem]
+) -> list[dict[str, str]]:
+    """Rows as dicts with a ``_line`` key; every failure to read becomes a problem."""
+    try:
+        return _read(path, required, problems)
+    except SitingError as exc:
+        problems.extend(exc.as_problems())
+        return []
+
+
+def _read(path: Path, required: tuple[str, ...], problems: list[Problem]) -> list[dict[str, str]]:
+    from siting._yaml import decode_text
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SitingError(f"cannot read the file ({exc.strerror})", file=str(path)) from exc
+    reader = csv.DictReader(io.StringIO(decode_text(raw, str(path)), newline=""), strict=True)
+    try:
+        return _dicts(reader, path, required, problems)
+    except csv.Error as exc:
+        raise SitingError(
+            f"malformed CSV: {exc}",
+            file=str(path),
+            line=reader.line_num or None,
+            fix='check the quotes: a field that starts with " must end with " '
+            "(the file may be cut off)",
+        ) from exc
+
+
+def _dicts(
+    reader: Any, path: Path, required: tuple[str, ...], problems: list[Problem]
+) -> list[dict[str, str]]:
+    header = reader.fieldnames or []
+    missing = [c for c in required if c not in header]
+    if missing:
+        problems.append(
+            Problem(
+                f"missing column(s) {', '.join(missing)}",
+                file=str(path),
+                line=1,
+                fix=f"the header must contain: {', '.join(required)}",
+            )
+        )
+        return []
+    rows = []
+    for i, row in enumerate(reader, start=2):
+        clean = {k: (v or "").strip() for k, v in row.items() if k is not None}
+        if not any(clean.values()):
+            continue
+        clean["_line"] = str(i)
+        rows.append(clean)
+    return rows
+
+
+def blank_with_quote(where: dict[str, Any]) -> Problem:
+    """An empty value whose row still has a source and a quote (which state a value)."""
+    return Problem(
+        "the value is empty but the row has a source and a quote",
+        key="value",
+        fix="write the value the quote states, or clear source and quote and say in note "
+        "what was searched (a gap)",
+        **where,
+    )
+
+
+def duplicate_rows(values: list[Value], file: str) -> list[Problem]:
+    """Rows repeating (region, indicator, period, source): exact copies or conflicts."""
+    first: dict[tuple[str, str, str, str], Value] = {}
+    out = []
+    for v in values:
+        if v.value is None or not v.source:
+            continue
+        key = (v.region, v.indicator, v.period, v.source)
+        prev = first.setdefault(key, v)
+        if prev is v:
+            continue
+        if prev.value == v.value:
+            msg = f"duplicate row: line {prev.line} has the same value from the same source"
+            fix = "delete one of the two rows"
+        else:
+            msg = (
+                f"conflicting value from the same source: line {prev.line} says {prev.value:g}, "
+                f"this row {v.value:g}"
+            )
+            fix = "keep the value the source states for this period; delete the other row"
+        out.append(Problem(msg, file=file, line=v.line, key=f"{v.region}.{v.indicator}", fix=fix))
+    return out
+
+
+def unique_regions(
+    rows: list[dict[str, str]], path: Path, problems: list[Problem]
+) -> list[dict[str, str]]:
+    """Drop rows repeating a region code (each a problem naming both lines)."""
+    seen: dict[str, str] = {}
+    out = []
+    for r in rows:
+        code = r.get("code", "")
+        if code in seen:
+            problems.append(
+                Problem(
+                    f"duplicate region code {code!r} (first at line {seen[code]})",
+                    file=str(path),
+                    line=int(r["_line"]),
+                    key="code",
+                    fix="each region has one row; merge the two",
+                )
+            )
+            continue
+        seen[code] = r["_line"]
+        out.append(r)
+    return out
+
+
+_REFERENCED = (("regions.csv", "unknown region"), ("sources.csv", "unknown source"))
+
+
+def collapse_missing_files(problems: list[Problem], root: Path) -> list[Problem]:
+    """When regions.csv or sources.csv is missing, one problem says so, not one per row."""
+    gone = [(name, probe) for name, probe in _REFERENCED if not (root / name).exists()]
+    if not gone:
+        return problems
+    probes = tuple(probe for _, probe in gone)
+    kept = [p for p in problems if not p.message.startswith(probes)]
+    if any(name == "regions.csv" for name, _ in gone):
+        kept = [p for p in kept if "has no boundary polygon" not in p.message]
+    return kept

@@ -1,0 +1,145 @@
+"""Checks of boundary layers (GeoJSON FeatureCollections keyed by a ``code`` property).
+
+Every feature must have a code, one feature per code, and a non-empty Polygon or MultiPolygon
+with finite coordinates inside South Korea's bounding box in WGS84 degrees (so a layer in
+metres or another CRS is caught). An invalid polygon (e.g. a self-intersecting "bow-tie") is a
+problem for ``siting validate``; a map repairs it with ``make_valid`` and says so on stderr.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from typing import Any
+
+from siting._errors import Problem, SitingError
+
+# WGS84 degrees: mainland, 제주, 울릉도, 독도, 이어도-side islets and 백령도 fit inside
+LON = (124.0, 132.0)
+LAT = (32.5, 39.0)
+POLYGONAL = ("Polygon", "MultiPolygon")
+
+
+def _coords_finite(coords: Any) -> bool:
+    import numpy as np
+
+    try:
+        flat = np.asarray(_flatten(coords), dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return bool(flat.size) and bool(np.isfinite(flat).all())
+
+
+def _flatten(coords: Any) -> list[float]:
+    out: list[float] = []
+    todo = [coords]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, list | tuple):
+            todo.extend(item)
+        else:
+            out.append(item)
+    return out
+
+
+def feature_problems(fc: Any, file: str) -> tuple[list[Problem], dict[int, Any]]:
+    """Problems of a layer, and the repaired geometry (shapely) of each invalid feature."""
+    import shapely
+    from shapely.geometry import shape
+
+    problems: list[Problem] = []
+    repairs: dict[int, Any] = {}
+    feats = fc.get("features") if isinstance(fc, dict) else None
+    if not isinstance(feats, list):
+        return [Problem("not a GeoJSON FeatureCollection", file=file)], repairs
+    seen: dict[str, int] = {}
+    for i, f in enumerate(feats):
+        props = (f or {}).get("properties") or {} if isinstance(f, dict) else {}
+        code = str(props.get("code", "")).strip() if isinstance(props, dict) else ""
+        key = code or f"features[{i}]"
+
+        def bad(msg: str, fix: str, key: str = key) -> None:
+            problems.append(Problem(msg, file=file, key=key, fix=fix))
+
+        if not code:
+            bad("feature has no 'code' property", "give every feature its region code")
+            continue
+        if code in seen:
+            bad(
+                f"region {code} has more than one feature (features {seen[code]} and {i})",
+                "merge them into one (Multi)Polygon per region",
+            )
+            continue
+        seen[code] = i
+        geom = f.get("geometry")
+        if not isinstance(geom, dict) or not geom.get("type"):
+            bad("feature has no geometry", "give it the region's polygon")
+            continue
+        if geom["type"] not in POLYGONAL:
+            bad(f"geometry is a {geom['type']}, not a polygon", "use a Polygon or MultiPolygon")
+            continue
+        if not _coords_finite(geom.get("coordinates")):
+            bad("geometry has empty, NaN or non-numeric coordinates", "rebuild the layer")
+            continue
+        try:
+            g = shape(geom)
+        except (ValueError, TypeError, AttributeError, IndexError) as exc:
+            bad(f"geometry cannot be read ({exc})", "rebuild the layer")
+            continue
+        if g.is_empty:
+            bad("polygon is empty", "give it the region's polygon")
+            continue
+        x0, y0, x1, y1 = g.bounds
+        if not (LON[0] <= x0 and x1 <= LON[1] and LAT[0] <= y0 and y1 <= LAT[1]):
+            bad(
+                f"polygon lies outside South Korea in WGS84 degrees "
+                f"(bounds {x0:.6g}, {y0:.6g} .. {x1:.6g}, {y1:.6g})",
+                "write lon/lat degrees (EPSG:4326); reproject a layer in metres or another CRS",
+            )
+            continue
+        if not shapely.is_valid(g):
+            reason = shapely.is_valid_reason(g)
+            fixed = shapely.make_valid(g, method="structure", keep_collapsed=False)
+            from siting.boundaries import polygonal
+
+            fixed = polygonal(fixed)
+            if fixed.is_empty or not math.isfinite(fixed.area) or fixed.area == 0:
+                bad(f"polygon is invalid ({reason}) and cannot be repaired", "rebuild the layer")
+                continue
+            repairs[i] = fixed
+            bad(
+                f"polygon is invalid ({reason})",
+                "fix the ring order / self-intersection; maps repair it with make_valid and say so",
+            )
+        elif g.area == 0:
+            bad("polygon has no area", "give it the region's polygon")
+    return problems, repairs
+
+
+def checked_layer(fc: Any, file: str) -> dict[str, Any]:
+    """``fc`` ready for a map: fatal problems raise; invalid polygons are repaired (reported)."""
+    problems, repairs = feature_problems(fc, file)
+    fatal = [p for p in problems if not p.message.startswith("polygon is invalid (")]
+    fatal += [p for p in problems if "cannot be repaired" in p.message and p not in fatal]
+    if fatal:
+        raise SitingError.from_problems(
+            fatal, summary=f"the boundary layer {file} has {len(fatal)} problem(s)"
+        )
+    if not repairs:
+        return fc
+    from shapely.geometry import mapping
+
+    from siting._term import escape_controls
+
+    feats = list(fc["features"])
+    for i, geom in repairs.items():
+        code = feats[i]["properties"]["code"]
+        print(
+            escape_controls(
+                f"warning: {file}: region {code}: invalid polygon repaired with make_valid "
+                "for this map (run `siting validate`)"
+            ),
+            file=sys.stderr,
+        )
+        feats[i] = {**feats[i], "geometry": mapping(geom)}
+    return {**fc, "features": feats}
