@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
+    from siting.values import ValueTable
+
 Direction = Literal["benefit", "cost"]
 
 REGION_FILE = "regions.csv"
@@ -102,7 +104,7 @@ class Dataset:
     regions: list[dict[str, str]]
     indicators: dict[str, Indicator]
     sources: dict[str, Source]
-    values: list[Value]
+    values: ValueTable
     facilities: list[dict[str, str]] = field(default_factory=list)
     decisions: list[dict[str, str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -131,81 +133,132 @@ class Dataset:
             return r["short_ko"] if short else r["name_ko"]
         return r["short_en"] if short else r["name_en"]
 
+    def __post_init__(self) -> None:
+        from siting.values import ValueTable
+
+        if not isinstance(self.values, ValueTable):
+            self.values = ValueTable.from_values(self.values)  # type: ignore[assignment]
+
     # ------------------------------------------------------------------ values
     @cached_property
-    def _columns(self) -> dict[tuple[str, str], dict[str, Value]]:
-        """(indicator, period) -> region -> the used value (built once)."""
-        cols: dict[tuple[str, str], dict[str, Value]] = {}
-        for v in self.values:
-            if v.status == "used":
-                cols.setdefault((v.indicator, v.period), {})[v.region] = v
-        return cols
-
-    @cached_property
-    def _arrays(self) -> dict[tuple[str, str], np.ndarray]:
-        """(indicator, period) -> values aligned with ``region_codes`` (NaN = no value)."""
+    def _index(self) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]:
+        """(indicator, period) -> (values, row numbers) aligned with ``region_codes``
+        (NaN / -1 = no used value), built once with numpy from the value columns."""
         import numpy as np
 
-        pos = {c: i for i, c in enumerate(self.region_codes)}
+        t = self.values
+        c = t.cols
+        n = len(self.region_codes)
+        pos = {code: i for i, code in enumerate(self.region_codes)}
+        region_pos = np.array([pos.get(r, -1) for r in t.cats["region"]] or [-1], dtype=np.int64)
+        rows = np.flatnonzero((c["status"] == 0) & (region_pos[c["region"]] >= 0))
+        if rows.size == 0:
+            return {}
+        n_per = len(t.cats["period"])
+        key = c["indicator"][rows].astype(np.int64) * n_per + c["period"][rows]
+        order = np.argsort(key, kind="stable")
+        rows, key = rows[order], key[order]
+        cuts = np.flatnonzero(np.diff(key)) + 1
         out = {}
-        for key, col in self._columns.items():
-            arr = np.full(len(pos), np.nan)
-            idx = np.fromiter((pos[r] for r in col), dtype=np.int64, count=len(col))
-            arr[idx] = np.fromiter((v.value for v in col.values()), dtype=float, count=len(col))
-            out[key] = arr
+        for part in np.split(np.arange(rows.size), cuts):
+            r = rows[part]
+            k = int(key[part[0]])
+            arr = np.full(n, np.nan)
+            idx = np.full(n, -1, dtype=np.int64)
+            p = region_pos[c["region"][r]]
+            arr[p] = c["value"][r]
+            idx[p] = r
+            out[(t.cats["indicator"][k // n_per], t.cats["period"][k % n_per])] = (arr, idx)
         return out
 
     def array(self, indicator: str, period: str) -> np.ndarray:
         """One indicator and period as an array aligned with ``region_codes`` (a copy)."""
         import numpy as np
 
-        arr = self._arrays.get((indicator, period))
-        return np.full(len(self.region_codes), np.nan) if arr is None else arr.copy()
+        hit = self._index.get((indicator, period))
+        return np.full(len(self.region_codes), np.nan) if hit is None else hit[0].copy()
+
+    def inherited_mask(self, indicator: str, period: str) -> np.ndarray:
+        """True where the used value is inherited from the province (aligned with
+        ``region_codes``; False where the value is the unit's own or missing)."""
+        import numpy as np
+
+        hit = self._index.get((indicator, period))
+        if hit is None:
+            return np.zeros(len(self.region_codes), dtype=bool)
+        t = self.values
+        empty = _find_code(t.cats["inherited"], "")
+        rows = hit[1]
+        out = np.zeros(rows.size, dtype=bool)
+        ok = rows >= 0
+        out[ok] = t.cols["inherited"][rows[ok]] != empty
+        return out
 
     def has_column(self, indicator: str, period: str) -> bool:
-        return bool(self._columns.get((indicator, period)))
+        return (indicator, period) in self._index
 
     def index(self) -> Dataset:
         """Build the lookup structures now (they are otherwise built on first use)."""
-        _ = self._arrays, self._by_region_indicator, self._column_sources
+        _ = self._index
         return self
 
-    @cached_property
-    def _by_region_indicator(self) -> dict[tuple[str, str], list[Value]]:
-        out: dict[tuple[str, str], list[Value]] = {}
-        for v in self.values:
-            out.setdefault((v.region, v.indicator), []).append(v)
-        return out
-
     def used_values(self) -> list[Value]:
-        return [v for v in self.values if v.status == "used"]
+        import numpy as np
+
+        return [self.values.row(int(i)) for i in np.flatnonzero(self.values.cols["status"] == 0)]
 
     def periods_of(self, indicator: str) -> list[str]:
         """Periods with at least one used value, newest first."""
-        seen = {p for (i, p) in self._columns if i == indicator}
+        seen = {p for (i, p) in self._index if i == indicator}
         return sorted(
             seen, key=lambda p: (parse_period(p).end, parse_period(p).start), reverse=True
         )
 
     def lookup(self, region: str, indicator: str, period: str) -> Value | None:
-        return self._columns.get((indicator, period), {}).get(region)
+        hit = self._index.get((indicator, period))
+        if hit is None:
+            return None
+        i = self._position.get(region)
+        if i is None or hit[1][i] < 0:
+            return None
+        return self.values.row(int(hit[1][i]))
+
+    @cached_property
+    def _position(self) -> dict[str, int]:
+        return {code: i for i, code in enumerate(self.region_codes)}
 
     def observations(self, region: str, indicator: str) -> list[Value]:
         """Every row (used, superseded and gaps) for a region and indicator."""
-        return list(self._by_region_indicator.get((region, indicator), []))
+        import numpy as np
+
+        t = self.values
+        mask = t.where("region", region) & t.where("indicator", indicator)
+        return [t.row(int(i)) for i in np.flatnonzero(mask)]
 
     def column(self, indicator: str, period: str | None = None) -> dict[str, float]:
-        """Used values of one indicator and period, by region code."""
+        """Used values of one indicator and period, by region code (in file order)."""
+        import numpy as np
+
         per = period or self.indicators[indicator].period
-        return {r: v.value for r, v in self._columns.get((indicator, per), {}).items()}  # type: ignore[misc]
+        hit = self._index.get((indicator, per))
+        if hit is None:
+            return {}
+        arr, rows = hit
+        pos = np.flatnonzero(rows >= 0)
+        pos = pos[np.argsort(rows[pos], kind="stable")]
+        codes = self.region_codes
+        return {codes[i]: float(arr[i]) for i in pos}
 
     def column_sources(self, indicator: str, period: str) -> list[str]:
         """Source ids behind one indicator and period."""
-        return self._column_sources.get((indicator, period), [])
+        import numpy as np
 
-    @cached_property
-    def _column_sources(self) -> dict[tuple[str, str], list[str]]:
-        return {k: sorted({v.source for v in col.values()}) for k, col in self._columns.items()}
+        hit = self._index.get((indicator, period))
+        if hit is None:
+            return []
+        rows = hit[1][hit[1] >= 0]
+        t = self.values
+        return sorted({t.cats["source"][c] for c in np.unique(t.cols["source"][rows])})
 
     # ------------------------------------------------------------------ identity
     @cached_property
@@ -226,7 +279,10 @@ class Dataset:
     @cached_property
     def vintage(self) -> str:
         """The newest source date among used values: how recent the data is."""
-        used = {v.source for v in self.used_values()}
+        import numpy as np
+
+        t = self.values
+        used = {t.cats["source"][c] for c in np.unique(t.cols["source"][t.cols["status"] == 0])}
         dates = sorted(
             s.date
             for k, s in self.sources.items()
@@ -402,11 +458,18 @@ def _read_values(
     indicators: dict[str, Indicator],
     sources: dict[str, Source],
     problems: list[Problem],
-) -> list[Value]:
+) -> ValueTable:
+    """The rows of a values file as a :class:`~siting.values.ValueTable` (unresolved)."""
+    from siting.values import ValueTable
+
     rows = _read_csv(
         path, ("region", "indicator", "period", "value", "unit", "source", "quote"), problems
     )
-    out: list[Value] = []
+    out: dict[str, list[Any]] = {
+        k: [] for k in ("region", "indicator", "period", "value", "source", "quote", "note")
+    }
+    out["line"], out["status"] = [], []
+    seen_periods: set[str] = set()
     for r in rows:
         line = int(r["_line"])
         where = {"file": str(path), "line": line}
@@ -440,11 +503,13 @@ def _read_values(
                     **where,
                 )
             )
-        try:
-            parse_period(r["period"])
-        except ValueError as exc:
-            problems.append(Problem(str(exc), key="period", **where))
-            continue
+        if r["period"] not in seen_periods:
+            try:
+                parse_period(r["period"])
+            except ValueError as exc:
+                problems.append(Problem(str(exc), key="period", **where))
+                continue
+            seen_periods.add(r["period"])
         value: float | None
         if r["value"] == "":
             value = None
@@ -518,20 +583,13 @@ def _read_values(
                     **where,
                 )
             )
-        out.append(
-            Value(
-                region=r["region"],
-                indicator=r["indicator"],
-                period=r["period"],
-                value=value,
-                source=r["source"],
-                quote=r["quote"],
-                note=r.get("note", ""),
-                line=line,
-                status="used" if value is not None else "gap",
-            )
-        )
-    return out
+        for k in ("region", "indicator", "period", "source", "quote"):
+            out[k].append(r[k])
+        out["note"].append(r.get("note", ""))
+        out["value"].append(value)
+        out["line"].append(line)
+        out["status"].append("used" if value is not None else "gap")
+    return ValueTable.from_rows(out)
 
 
 def resolve_conflicts(values: list[Value], sources: dict[str, Source]) -> list[Value]:
@@ -540,54 +598,62 @@ def resolve_conflicts(values: list[Value], sources: dict[str, Source]) -> list[V
     Rule (documented in data/README.md): the source with the lowest tier wins
     (1 = the statistics publisher itself, 2 = a report quoting the statistic, 3 = editorial,
     blog or a peer project); among equal tiers the most recently published source wins;
-    then the row that comes first in values.csv.
+    then the row that comes first in values.csv. Vectorised in
+    :func:`siting.values.resolve_table`.
     """
-    groups: dict[tuple[str, str, str], list[Value]] = {}
-    for v in values:
-        if v.value is not None:
-            groups.setdefault((v.region, v.indicator, v.period), []).append(v)
-    winners: dict[tuple[str, str, str], Value] = {}
-    for key, vs in groups.items():
-        ordered = sorted(vs, key=lambda v: v.line)
-        ordered.sort(key=lambda v: _source_date(sources, v.source), reverse=True)
-        ordered.sort(key=lambda v: sources[v.source].tier if v.source in sources else 9)
-        winners[key] = ordered[0]
-    out: list[Value] = []
-    for v in values:
-        if v.value is None:
-            out.append(v)
-            continue
-        w = winners[(v.region, v.indicator, v.period)]
-        if w is v:
-            out.append(v)
-        else:
-            out.append(
-                Value(**{**v.__dict__, "status": "superseded", "superseded_by": f"line {w.line}"})
-            )
-    return out
+    from siting.values import ValueTable, resolve_table
+
+    return list(resolve_table(ValueTable.from_values(values), sources))
 
 
 LEVELS = ("sido", "sigungu")
 
 
 def load_dataset(
-    path: str | Path | None = None, *, strict: bool = True, level: str = "sido"
+    path: str | Path | None = None,
+    *,
+    strict: bool = True,
+    level: str = "sido",
+    cache: bool | None = None,
 ) -> Dataset:
     """Read and check a data folder. With ``strict`` any error raises :class:`SitingError`.
 
-    ``level="sigungu"`` returns the 시군구 dataset (see :mod:`siting.sigungu`)."""
+    ``level="sigungu"`` returns the 시군구 dataset (see :mod:`siting.sigungu`). A strict load
+    reuses the compiled cache (:mod:`siting.cache`) when no data file changed since it was
+    written; ``cache=False`` (or ``--no-cache``, ``SITING_NO_CACHE=1``) reads the files."""
     if level not in LEVELS:
         raise SitingError(f"unknown level {level!r}", key="--level", fix="use sido or sigungu")
+    from siting import cache as _cache
+
+    root = data_dir(path)
+    use = _cache.enabled() if cache is None else cache
+    if not (use and strict and root.is_dir()):
+        return _load_files(path, strict=strict, level=level, cache=use)
+    digest = _cache.key(root, level)
+    ds = _cache.load(root, level, digest)
+    if ds is None:
+        ds = _load_files(path, strict=strict, level=level, cache=use)
+        if _cache.key(root, level) == digest:  # unchanged while it was read
+            _cache.store(ds, digest)
+    return ds
+
+
+def _load_files(
+    path: str | Path | None, *, strict: bool, level: str, cache: bool | None
+) -> Dataset:
+    """Read, resolve and check the files (no cache for this level)."""
     if level == "sigungu":
         from siting.sigungu import load_sigungu
 
-        ds = load_sigungu(load_dataset(path, strict=strict))
+        ds = load_sigungu(load_dataset(path, strict=strict, cache=cache))
         errors = [p for p in ds.problems if p.severity == "error"]
         if strict and errors:
             raise SitingError.from_problems(
                 errors, summary=f"the 시군구 data in {ds.root} has {len(errors)} problem(s)"
             )
         return ds
+    from siting.values import resolve_table
+
     root = data_dir(path)
     problems: list[Problem] = []
     if not root.is_dir():
@@ -607,7 +673,7 @@ def load_dataset(
     values = _read_values(
         root / VALUE_FILE, {r["code"] for r in regions}, indicators, sources, problems
     )
-    values = resolve_conflicts(values, sources)
+    values = resolve_table(values, sources)
     facilities = (
         _read_csv(
             root / FACILITY_FILE,
@@ -661,6 +727,13 @@ def describe_value(ds: Dataset, v: Value) -> dict[str, Any]:
             "via": s.via,
         },
     }
+
+
+def _find_code(items: list[str], value: str) -> int:
+    try:
+        return items.index(value)
+    except ValueError:
+        return -1
 
 
 def _source_date(sources: dict[str, Source], source_id: str) -> str:

@@ -124,7 +124,7 @@ RANK_COLUMNS = (
 
 
 def rank_rows(result: Result, lang: str, top: int | None) -> list[dict[str, Any]]:
-    rows = result.table(lang).to_dict(orient="records")
+    rows = result.rows(lang)
     if top:
         ranked = [r for r in rows if r["rank"] != "-"]
         rows = ranked[:top]

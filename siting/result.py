@@ -146,6 +146,11 @@ class Result:
         """One row per region in rank order."""
         import pandas as pd
 
+        return pd.DataFrame(self.rows(lang))
+
+    def rows(self, lang: str = "ko") -> list[dict[str, Any]]:
+        """:meth:`table` as records, without pandas (a missing score is NaN, as in the table,
+        unless no region has one)."""
         rows = []
         cov = self.coverage
         for i in self.order():
@@ -165,7 +170,12 @@ class Result:
                     "notes": "; ".join(self.reasons(i)),
                 }
             )
-        return pd.DataFrame(rows)
+        for col in ("score", "base"):
+            if any(r[col] is not None for r in rows):
+                for r in rows:
+                    if r[col] is None:
+                        r[col] = float("nan")
+        return rows
 
     def weights_table(self) -> list[dict[str, Any]]:
         return [
