@@ -333,7 +333,37 @@ def reciprocal_rank_tail(ns: list[int], observed: float) -> float:
         return float(np.mean(total >= observed - 1e-12))
     lcm = reduce(lambda a, b: a * b // math.gcd(a, b), range(1, max(ns) + 1), 1)
     target = round(observed * lcm)  # observed is a sum of 1/r: an integer multiple of 1/lcm
-    # remaining maximum contribution after item i (each item contributes at most lcm)
+    if lcm * (len(ns) + 1) >= 2**62:
+        return _reciprocal_rank_tail_py(ns, lcm, target)
+    # The states (partial sums, probabilities) as arrays, visited in the order the plain loop
+    # (_reciprocal_rank_tail_py) visits them and summed sequentially (bincount, cumsum), so the
+    # result is bit-for-bit the same.
+    values = np.zeros(1, dtype=np.int64)
+    probs = np.ones(1)
+    done = 0.0
+    for idx, n in enumerate(ns):
+        rest_max = lcm * (len(ns) - idx - 1)
+        steps = np.array([lcm // r for r in range(1, n + 1)], dtype=np.int64)
+        v = (values[:, None] + steps[None, :]).ravel()
+        q = np.repeat(probs / n, n)
+        over = v >= target
+        if over.any():
+            done = float(np.cumsum(np.concatenate(([done], q[over])))[-1])
+        keep = ~over & (v + rest_max >= target)
+        v, q = v[keep], q[keep]
+        if v.size == 0:
+            values, probs = v, q
+            continue
+        uniq, first, inverse = np.unique(v, return_index=True, return_inverse=True)
+        order = np.argsort(first, kind="stable")  # first-occurrence order, as a dict keeps
+        rank_of = np.empty_like(order)
+        rank_of[order] = np.arange(order.size)
+        probs = np.bincount(rank_of[inverse.ravel()], weights=q, minlength=order.size)
+        values = uniq[order]
+    return float(min(1.0, done))
+
+
+def _reciprocal_rank_tail_py(ns: list[int], lcm: int, target: int) -> float:
     states: dict[int, float] = {0: 1.0}
     done = 0.0
     for idx, n in enumerate(ns):

@@ -182,3 +182,20 @@ def test_a_chosen_region_the_scenario_excludes_counts_as_a_miss() -> None:
     assert [it.rank for it in bt.items] == [0, 1]
     s = bt.summary
     assert s.items == 2 and s.hit1 == 1 and s.mrr == pytest.approx(0.5)
+
+
+def test_reciprocal_rank_tail_vectorised_equals_the_plain_loop() -> None:
+    """The array version visits and sums states in the loop's order: bit-identical results."""
+    import math
+    import random
+    from functools import reduce
+
+    from siting.backtest import _reciprocal_rank_tail_py, reciprocal_rank_tail
+
+    rnd = random.Random(3)
+    for _ in range(60):
+        ns = [rnd.randint(1, 20) for _ in range(rnd.randint(1, 8))]
+        observed = sum(1 / rnd.randint(1, n) for n in ns) * rnd.choice([0.5, 1, 1.2])
+        lcm = reduce(lambda a, b: a * b // math.gcd(a, b), range(1, max(ns) + 1), 1)
+        expected = _reciprocal_rank_tail_py(ns, lcm, round(observed * lcm))
+        assert reciprocal_rank_tail(ns, observed) == expected
