@@ -458,9 +458,19 @@ def _read_values(
     indicators: dict[str, Indicator],
     sources: dict[str, Source],
     problems: list[Problem],
+    *,
+    large: bool | None = None,
 ) -> ValueTable:
-    """The rows of a values file as a :class:`~siting.values.ValueTable` (unresolved)."""
+    """The rows of a values file as a :class:`~siting.values.ValueTable` (unresolved).
+
+    Files over :data:`LARGE_VALUES_FILE` bytes (or ``large=True``) are checked by column
+    (:func:`_read_values_large`); the result and the problems are the same."""
     from siting.values import ValueTable
+
+    if large is None:
+        large = path.exists() and path.stat().st_size > LARGE_VALUES_FILE
+    if large:
+        return _read_values_large(path, regions, indicators, sources, problems)
 
     rows = _read_csv(
         path, ("region", "indicator", "period", "value", "unit", "source", "quote"), problems
@@ -590,6 +600,262 @@ def _read_values(
         out["line"].append(line)
         out["status"].append("used" if value is not None else "gap")
     return ValueTable.from_rows(out)
+
+
+LARGE_VALUES_FILE = 8_000_000  # bytes: larger values files are read by pandas, checked by column
+VALUE_COLUMNS = ("region", "indicator", "period", "value", "unit", "source", "quote")
+
+
+def _read_values_large(
+    path: Path,
+    regions: set[str],
+    indicators: dict[str, Indicator],
+    sources: dict[str, Source],
+    problems: list[Problem],
+) -> ValueTable:
+    """:func:`_read_values` for large files: the same checks and problems (in the same order),
+    computed on the distinct strings of each column (pandas reads and factorises the file)
+    instead of row by row."""
+    import numpy as np
+    import pandas as pd
+
+    from siting.values import TEXT, Categories, ValueTable
+
+    try:
+        df = pd.read_csv(path, dtype=object, keep_default_na=False, encoding="utf-8-sig")
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError):
+        return _read_values(path, regions, indicators, sources, problems, large=False)
+    missing = [c for c in VALUE_COLUMNS if c not in df.columns]
+    if missing:
+        problems.append(
+            Problem(
+                f"missing column(s) {', '.join(missing)}",
+                file=str(path),
+                line=1,
+                fix=f"the header must contain: {', '.join(VALUE_COLUMNS)}",
+            )
+        )
+        return ValueTable.empty()
+    n = len(df)
+    codes: dict[str, np.ndarray] = {}
+    cats: dict[str, list[str]] = {}
+    for c in (*VALUE_COLUMNS, "note"):
+        if c not in df.columns:
+            codes[c], cats[c] = np.zeros(n, dtype=np.int64), [""]
+            continue
+        k, u = pd.factorize(df[c].fillna(""), sort=False)
+        raw = np.asarray(u, dtype=object).tolist()
+        clean = [s.strip() for s in raw]
+        if clean != raw:  # white space around cells: merge strings that strip alike
+            cat = Categories()
+            k = cat.codes(clean).astype(np.int64)[k]
+            clean = cat.items
+        codes[c], cats[c] = np.asarray(k, dtype=np.int64), clean
+    del df
+
+    def per_cat(c: str, f) -> np.ndarray:  # type: ignore[no-untyped-def]
+        """f of each distinct string of column c, taken for every row."""
+        return np.asarray([f(s) for s in cats[c]] or [False])[codes[c]]
+
+    def is_empty(c: str) -> np.ndarray:
+        return per_cat(c, lambda s: s == "")
+
+    def at(c: str, i: int) -> str:
+        return cats[c][codes[c][i]]
+
+    line = np.arange(2, n + 2)
+    blank = np.ones(n, dtype=bool)
+    for c in codes:
+        blank &= is_empty(c)
+    found: list[tuple[int, int, Problem]] = []  # (row, check order, problem)
+    fname = str(path)
+
+    def report(mask: np.ndarray, order: int, make) -> None:  # type: ignore[no-untyped-def]
+        for i in np.flatnonzero(mask):
+            found.append((int(i), order, make(int(i))))
+
+    def where(i: int) -> dict[str, Any]:
+        return {"file": fname, "line": int(line[i])}
+
+    alive = ~blank
+    bad = alive & ~per_cat("region", lambda s: s in regions)
+    report(
+        bad,
+        0,
+        lambda i: Problem(
+            f"unknown region code {at('region', i)!r}",
+            key="region",
+            fix="use a code from regions.csv (e.g. 47 for 경북)",
+            **where(i),
+        ),
+    )
+    alive &= ~bad
+    bad = alive & ~per_cat("indicator", lambda s: s in indicators)
+    report(
+        bad,
+        1,
+        lambda i: Problem(
+            f"unknown indicator {at('indicator', i)!r}",
+            key="indicator",
+            fix="define it in indicators.yaml first",
+            **where(i),
+        ),
+    )
+    alive &= ~bad
+    unit_code = {s: j for j, s in enumerate(cats["unit"])}
+    expected = per_cat(
+        "indicator",
+        lambda s: unit_code.get(indicators[s].unit, -1) if s in indicators else -1,
+    )
+    bad = alive & (expected != codes["unit"])
+
+    def unit_problem(i: int) -> Problem:
+        unit = indicators[at("indicator", i)].unit
+        return Problem(
+            f"unit {at('unit', i)!r} does not match the definition ({unit!r})",
+            key="unit",
+            fix=f"convert the value to {unit} and write unit={unit}",
+            **where(i),
+        )
+
+    report(bad, 2, unit_problem)
+    period_errors: dict[str, str] = {}
+    for p in cats["period"]:
+        try:
+            parse_period(p)
+        except ValueError as exc:
+            period_errors[p] = str(exc)
+    if period_errors:
+        bad = alive & per_cat("period", lambda s: s in period_errors)
+        report(
+            bad,
+            3,
+            lambda i: Problem(period_errors[at("period", i)], key="period", **where(i)),
+        )
+        alive &= ~bad
+    empty = is_empty("value")
+    gap = alive & empty
+    report(
+        gap & is_empty("note"),
+        4,
+        lambda i: Problem(
+            "an empty value (a gap) needs a note saying what was searched",
+            key="note",
+            **where(i),
+        ),
+    )
+    texts = [s.replace(",", "") for s in cats["value"]]
+    parsed_cat = np.array(pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce"), float)
+    not_number_cat = np.zeros(len(texts), dtype=bool)
+    for k in np.flatnonzero(np.isnan(parsed_cat)):  # 'nan' or not a number: ask float() itself
+        if texts[k] == "":
+            continue
+        try:
+            x = float(texts[k])
+        except ValueError:
+            not_number_cat[k] = True
+        else:
+            parsed_cat[k] = x
+    num = alive & ~empty
+    value = np.where(num, parsed_cat[codes["value"]], np.nan)
+    bad = num & not_number_cat[codes["value"]]
+    report(
+        bad,
+        5,
+        lambda i: Problem(
+            f"value {at('value', i)!r} is not a number",
+            key="value",
+            fix="write a plain number such as 262.6 (units go in indicators.yaml)",
+            **where(i),
+        ),
+    )
+    alive &= ~bad
+    num &= ~bad
+    value[~num] = np.nan
+    bad = num & ~np.isfinite(value)
+    report(
+        bad,
+        6,
+        lambda i: Problem(
+            f"value {at('value', i)!r} is NaN or infinite",
+            key="value",
+            fix="write a finite number, or leave the value empty (a gap) with a note",
+            **where(i),
+        ),
+    )
+    alive &= ~bad
+    num &= ~bad
+    no_source = is_empty("source")
+    known = per_cat("source", lambda s: s in sources)
+    report(
+        num & no_source,
+        7,
+        lambda i: Problem("a value needs a source id", key="source", **where(i)),
+    )
+    report(
+        num & ~no_source & ~known,
+        7,
+        lambda i: Problem(
+            f"unknown source {at('source', i)!r}",
+            key="source",
+            fix="add it to sources.csv",
+            **where(i),
+        ),
+    )
+    computed = per_cat("source", lambda s: s in sources and sources[s].kind == "computed")
+    report(
+        num & is_empty("quote") & known & ~computed,
+        8,
+        lambda i: Problem("a value needs a quote or paraphrase", key="quote", **where(i)),
+    )
+
+    def bound(j: int):  # type: ignore[no-untyped-def]
+        return lambda s: (
+            indicators[s].range[j]  # type: ignore[index]
+            if s in indicators and indicators[s].range
+            else np.nan
+        )
+
+    lo = per_cat("indicator", bound(0)).astype(float)
+    hi = per_cat("indicator", bound(1)).astype(float)
+    with np.errstate(invalid="ignore"):
+        bad = num & ~np.isnan(lo) & ~((lo <= value) & (value <= hi))
+
+    def range_problem(i: int) -> Problem:
+        ind = indicators[at("indicator", i)]
+        assert ind.range is not None
+        return Problem(
+            f"value {value[i]:g} is outside the plausible range {ind.range[0]:g}.."
+            f"{ind.range[1]:g} {ind.unit}",
+            key="value",
+            fix="check the unit (indicators.yaml) and the source",
+            **where(i),
+        )
+
+    report(bad, 9, range_problem)
+    report(
+        alive & per_cat("quote", lambda s: len(s) > MAX_QUOTE),
+        10,
+        lambda i: Problem(
+            f"quote is {len(at('quote', i))} characters; keep it under ~200",
+            key="quote",
+            fix="shorten it to the sentence that states the value",
+            **where(i),
+        ),
+    )
+    problems.extend(p for _, _, p in sorted(found, key=lambda t: (t[0], t[1])))
+    keep = np.flatnonzero(alive)
+    out: dict[str, np.ndarray] = {}
+    out_cats: dict[str, list[str]] = {}
+    for c in TEXT:
+        if c in codes:
+            out[c], out_cats[c] = codes[c][keep].astype(np.int32), cats[c]
+        else:
+            out[c], out_cats[c] = np.zeros(keep.size, dtype=np.int32), [""]
+    out["value"] = value[keep]
+    out["line"] = line[keep].astype(np.int32)
+    out["status"] = np.where(np.isnan(out["value"]), 2, 0).astype(np.int8)
+    return ValueTable(out, out_cats)
 
 
 def resolve_conflicts(values: list[Value], sources: dict[str, Source]) -> list[Value]:

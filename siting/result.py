@@ -111,15 +111,11 @@ class Result:
 
     def order(self) -> list[int]:
         """Region indices: ranked first (by rank, then code), excluded after (by code)."""
-        ranked = sorted(
-            (i for i in range(len(self.regions)) if self.rank[i] > 0),
-            key=lambda i: (self.rank[i], self.regions[i]),
-        )
-        rest = sorted(
-            (i for i in range(len(self.regions)) if self.rank[i] == 0),
-            key=lambda i: self.regions[i],
-        )
-        return ranked + rest
+        codes = np.asarray(self.regions, dtype=str)
+        ranked = self.rank > 0
+        key = np.where(ranked, self.rank, np.iinfo(np.int64).max)
+        # ranked regions by (rank, code); the others after them, by code
+        return np.lexsort((codes, key, ~ranked)).tolist()
 
     def status(self, i: int) -> str:
         code = self.regions[i]
@@ -152,22 +148,24 @@ class Result:
         """:meth:`table` as records, without pandas (a missing score is NaN, as in the table,
         unless no region has one)."""
         rows = []
-        cov = self.coverage
+        cov = (100 * self.coverage).tolist()
+        score, base, adj = self.score.tolist(), self.base_score.tolist(), self.adjustment.tolist()
+        special = set(self.exclusions) | set(self.forced) | {a.region for a in self.adjustments}
+        name = self.dataset.region_name
         for i in self.order():
             code = self.regions[i]
+            s, b = score[i], base[i]
             rows.append(
                 {
                     "rank": self.rank_label(i),
                     "code": code,
-                    "region": self.dataset.region_name(code, lang),
-                    "score": None if np.isnan(self.score[i]) else round(float(self.score[i]), 2),
-                    "base": None
-                    if np.isnan(self.base_score[i])
-                    else round(float(self.base_score[i]), 2),
-                    "adjustment": round(float(self.adjustment[i]), 2),
-                    "coverage_pct": round(100 * float(cov[i]), 1),
+                    "region": name(code, lang),
+                    "score": None if s != s else round(s, 2),
+                    "base": None if b != b else round(b, 2),
+                    "adjustment": round(adj[i], 2),
+                    "coverage_pct": round(cov[i], 1),
                     "status": self.status(i),
-                    "notes": "; ".join(self.reasons(i)),
+                    "notes": "; ".join(self.reasons(i)) if code in special else "",
                 }
             )
         for col in ("score", "base"):

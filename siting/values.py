@@ -182,6 +182,19 @@ class ValueTable(Sequence["Value"]):
             return np.zeros(len(self), dtype=bool)
         return self.cols[name] == code
 
+    def distinct(self, name: str, mask: np.ndarray | None = None) -> set[str]:
+        """Distinct strings of column ``name`` (over the rows in ``mask``)."""
+        codes = self.cols[name] if mask is None else self.cols[name][mask]
+        return {self.cats[name][c] for c in np.unique(codes)}
+
+    def pairs(self, a: str, b: str) -> set[tuple[str, str]]:
+        """Distinct (a, b) string pairs, e.g. every (indicator, period) present."""
+        if not len(self):
+            return set()
+        nb = len(self.cats[b])
+        key = np.unique(self.cols[a].astype(np.int64) * nb + self.cols[b])
+        return {(self.cats[a][k // nb], self.cats[b][k % nb]) for k in key.tolist()}
+
     # mutation (tests and small tools build tables row by row)
     def append(self, v: Value) -> None:
         self.extend([v])
