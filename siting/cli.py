@@ -238,6 +238,10 @@ def data(
 ) -> None:
     """Show what the dataset holds: each indicator's period, coverage and source count.
 
+    The files are read and checked once per change and kept in a compiled cache
+    ($SITING_CACHE_DIR, $XDG_CACHE_HOME/siting or ~/.cache/siting; safe to delete;
+    siting --no-cache or SITING_NO_CACHE=1 bypasses it).
+
     Examples: siting data · siting data --matrix · siting data --level sigungu ·
     siting data -f csv -o coverage.csv
     """
