@@ -175,11 +175,11 @@ def store(ds: Dataset, digest: str) -> Path | None:
     meta = {"format": CACHE_FORMAT, "key": digest, "dataset": _pack(ds, "", arrays)}
     blob = json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     arrays["meta"] = np.frombuffer(blob, dtype=np.uint8)
-    path = entry_path(ds.root, ds.level, digest)
     try:
+        path = entry_path(ds.root, ds.level, digest)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=path.parent)
-    except OSError:
+    except (OSError, RuntimeError):  # no home folder, or not writable: run without a cache
         return None
     try:
         with os.fdopen(fd, "wb") as fh:

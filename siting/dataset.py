@@ -895,12 +895,18 @@ def load_dataset(
     use = _cache.enabled() if cache is None else cache
     if not (use and strict and root.is_dir()):
         return _load_files(path, strict=strict, level=level, cache=use)
-    digest = _cache.key(root, level)
+    try:
+        digest = _cache.key(root, level)
+    except OSError:  # an unreadable file: the loader reports it
+        return _load_files(path, strict=strict, level=level, cache=use)
     ds = _cache.load(root, level, digest)
     if ds is None:
         ds = _load_files(path, strict=strict, level=level, cache=use)
-        if _cache.key(root, level) == digest:  # unchanged while it was read
-            _cache.store(ds, digest)
+        try:
+            if _cache.key(root, level) == digest:  # unchanged while it was read
+                _cache.store(ds, digest)
+        except OSError:
+            pass
     return ds
 
 

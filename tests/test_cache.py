@@ -175,3 +175,14 @@ def test_concurrent_writers_never_corrupt(cache_dir: Path, tmp_path: Path) -> No
     hit = cache.load(DATA, "sido", cache.key(DATA, "sido"))
     assert hit is not None
     _same(load_dataset(DATA, cache=False), hit)
+
+
+def test_an_unwritable_cache_folder_is_not_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("SITING_CACHE_DIR", str(blocker / "cache"))
+    cache.set_enabled(True)
+    ds = load_dataset(DATA)
+    assert ds.region_codes == load_dataset(DATA, cache=False).region_codes
