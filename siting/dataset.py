@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
+    from siting.regions import RegionResolver
     from siting.values import ValueTable
 
 Direction = Literal["benefit", "cost"]
@@ -253,12 +254,27 @@ class Dataset:
         """Source ids behind one indicator and period."""
         import numpy as np
 
-        hit = self._index.get((indicator, period))
-        if hit is None:
-            return []
-        rows = hit[1][hit[1] >= 0]
-        t = self.values
-        return sorted({t.cats["source"][c] for c in np.unique(t.cols["source"][rows])})
+        memo = self._sources_memo
+        if (indicator, period) not in memo:
+            hit = self._index.get((indicator, period))
+            if hit is None:
+                return []
+            rows = hit[1][hit[1] >= 0]
+            t = self.values
+            codes = np.unique(t.cols["source"][rows])
+            memo[(indicator, period)] = sorted({t.cats["source"][c] for c in codes})
+        return list(memo[(indicator, period)])
+
+    @cached_property
+    def _sources_memo(self) -> dict[tuple[str, str], list[str]]:
+        return {}
+
+    @cached_property
+    def resolver(self) -> RegionResolver:
+        """A :class:`~siting.regions.RegionResolver` for this dataset (built once)."""
+        from siting.regions import RegionResolver
+
+        return RegionResolver(self)
 
     # ------------------------------------------------------------------ identity
     @cached_property
