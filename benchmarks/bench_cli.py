@@ -5,8 +5,9 @@ Run: python benchmarks/bench_cli.py [--runs 5] [--only rank,map]
 Each row is the best (minimum) wall time of fresh processes and its ratio to the best
 `import pandas` time, plus the median of the per-pair ratios; baseline and command runs are
 interleaved, so load on the machine affects both alike (on a shared machine the minimum is
-the least noisy estimate, as in ``timeit``). "warm" = the dataset cache holds an entry for the data; "cold" = an empty
-cache folder (the first run after a data change: read, validate, store).
+the least noisy estimate, as in ``timeit``). "warm" = the dataset cache holds an entry for
+the data; "cold" = an empty cache folder (the first run after a data change: read, validate,
+store).
 
 Targets (issue 15): rank/explain/compare/backtest warm <= 1.3x (시군구 <= 1.5x), cold <= 2.5x;
 map warm <= 1.6x (시도), <= 2x (시군구); `siting --help` < 0.3x.
@@ -77,7 +78,8 @@ def main() -> None:
     ap.add_argument("--no-cold", action="store_true")
     opts = ap.parse_args()
     only = [s.strip() for s in opts.only.split(",") if s.strip()]
-    print(f"{'command':38} {'cache':5} {'time':>7} {'pandas':>7} {'ratio':>6} {'median':>6}  target")
+    head = f"{'command':38} {'cache':5} {'time':>7} {'pandas':>7} {'ratio':>6} {'median':>6}"
+    print(head + "  target")
     for name, args, target in COMMANDS:
         if only and not any(name.startswith(o) for o in only):
             continue
