@@ -136,36 +136,45 @@ def test_validate_reads_the_files(cache_dir: Path, data_copy: Path) -> None:
 
 WORKER = textwrap.dedent(
     """
-    import sys
+    import sys, time
+    from pathlib import Path
     from siting import cache
     from siting.dataset import load_dataset
-    root, level, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    from pathlib import Path
-    root = Path(root)
-    for _ in range(n):
-        ds = load_dataset(root, level=level, cache=False)
-        cache.store(ds, cache.key(root, level))  # write as often as possible
-        hit = cache.load(root, level, cache.key(root, level))
-        assert hit is not None, "a reader saw a partial entry"
-        assert list(hit.values) == list(ds.values)
+    role, root, n = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
+    key = cache.key(root, "sido")
+    ds = load_dataset(root, cache=False)
+    if role == "write":
+        for _ in range(n):
+            cache.store(ds, key)
+    else:
+        while not cache.entry_path(root, "sido", key).exists():
+            time.sleep(0.001)
+        for _ in range(n):
+            hit = cache.load(root, "sido", key)
+            assert hit is not None, "a reader saw a partial entry"
+            assert len(hit.values) == len(ds.values)
     print("ok")
     """
 )
 
 
 def test_concurrent_writers_never_corrupt(cache_dir: Path, tmp_path: Path) -> None:
+    """Two writers store the same entry over and over while a reader keeps loading it: the
+    reader never sees a partial file, and what is left is a complete, correct entry."""
+    import os
+
     script = tmp_path / "worker.py"
     script.write_text(WORKER, encoding="utf-8")
-    env = {**__import__("os").environ, "SITING_CACHE_DIR": str(cache_dir)}
+    env = {**os.environ, "SITING_CACHE_DIR": str(cache_dir)}
     procs = [
         subprocess.Popen(
-            [sys.executable, str(script), str(DATA), "sido", "8"],
+            [sys.executable, str(script), role, str(DATA), n],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for _ in range(2)
+        for role, n in (("write", "60"), ("write", "60"), ("read", "150"))
     ]
     for p in procs:
         out, err = p.communicate(timeout=300)
