@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from siting.dataset import Dataset
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+BLOB_MIN = 5_000  # string lists longer than this are stored as a UTF-8 buffer + offsets
 _PACKAGE = Path(__file__).resolve().parent
 _state = {"enabled": True}
 
@@ -99,9 +100,15 @@ def entry_path(root: Path, level: str, digest: str) -> Path:
 
 
 def _pack(ds: Dataset, prefix: str, arrays: dict[str, Any]) -> dict[str, Any]:
+    from siting.values import StringBlob
+
     t = ds.values
     for k, a in t.cols.items():
         arrays[prefix + k] = a
+    blobs = [k for k, items in t.cats.items() if len(items) > BLOB_MIN]
+    for k in blobs:  # long string lists: one UTF-8 buffer, decoded per string on use
+        sb = t.cats[k] if isinstance(t.cats[k], StringBlob) else StringBlob.encode(t.cats[k])
+        arrays[f"{prefix}blob_{k}"], arrays[f"{prefix}offsets_{k}"] = sb.blob, sb.offsets
     meta = {
         "level": ds.level,
         "regions": ds.regions,
@@ -110,7 +117,8 @@ def _pack(ds: Dataset, prefix: str, arrays: dict[str, Any]) -> dict[str, Any]:
         "facilities": ds.facilities,
         "decisions": ds.decisions,
         "problems": [asdict(p) for p in ds.problems],
-        "cats": t.cats,
+        "cats": {k: list(v) for k, v in t.cats.items() if k not in blobs},
+        "blobs": blobs,
         "columns": sorted(t.cols),
         "fingerprint": ds.fingerprint,
     }
@@ -122,8 +130,11 @@ def _pack(ds: Dataset, prefix: str, arrays: dict[str, Any]) -> dict[str, Any]:
 def _unpack(root: Path, meta: dict[str, Any], prefix: str, arrays: Any) -> Dataset:
     from siting._errors import Problem
     from siting.dataset import Dataset, Indicator, Source
-    from siting.values import ValueTable
+    from siting.values import StringBlob, ValueTable
 
+    cats: dict[str, Any] = dict(meta["cats"])
+    for k in meta["blobs"]:
+        cats[k] = StringBlob(arrays[f"{prefix}blob_{k}"], arrays[f"{prefix}offsets_{k}"])
     indicators = {}
     for d in meta["indicators"]:
         d["range"] = tuple(d["range"]) if d["range"] is not None else None
@@ -137,7 +148,7 @@ def _unpack(root: Path, meta: dict[str, Any], prefix: str, arrays: Any) -> Datas
         meta["regions"],
         indicators,
         sources,
-        ValueTable(cols, meta["cats"]),
+        ValueTable(cols, cats),
         meta["facilities"],
         meta["decisions"],
         [Problem(**p) for p in meta["problems"]],

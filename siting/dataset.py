@@ -618,6 +618,7 @@ def _read_values(
     return ValueTable.from_rows(out)
 
 
+LARGE_CHUNK = 200_000  # rows per chunk when reading a large values file
 LARGE_VALUES_FILE = 8_000_000  # bytes: larger values files are read by pandas, checked by column
 VALUE_COLUMNS = ("region", "indicator", "period", "value", "unit", "source", "quote")
 
@@ -635,13 +636,32 @@ def _read_values_large(
     import numpy as np
     import pandas as pd
 
-    from siting.values import TEXT, Categories, ValueTable
+    from siting.values import TEXT, ValueTable
 
+    wanted = (*VALUE_COLUMNS, "note")
+    # per column and chunk: the chunk's codes and its distinct (stripped) strings
+    parts: dict[str, list[tuple[np.ndarray, list[str]]]] = {c: [] for c in wanted}
     try:
-        df = pd.read_csv(path, dtype=object, keep_default_na=False, encoding="utf-8-sig")
+        header = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
+        missing = [c for c in VALUE_COLUMNS if c not in header]
+        if not missing:
+            # in chunks, so only one chunk of text cells is held at a time
+            for chunk in pd.read_csv(
+                path,
+                dtype=object,
+                keep_default_na=False,
+                encoding="utf-8-sig",
+                chunksize=LARGE_CHUNK,
+            ):
+                for c in wanted:
+                    if c not in chunk.columns:
+                        parts[c].append((np.zeros(len(chunk), dtype=np.int64), [""]))
+                        continue
+                    k, u = pd.factorize(chunk[c].fillna(""), sort=False)
+                    clean = [s.strip() for s in np.asarray(u, dtype=object).tolist()]
+                    parts[c].append((k, clean))
     except (ValueError, pd.errors.ParserError, UnicodeDecodeError):
         return _read_values(path, regions, indicators, sources, problems, large=False)
-    missing = [c for c in VALUE_COLUMNS if c not in df.columns]
     if missing:
         problems.append(
             Problem(
@@ -652,22 +672,25 @@ def _read_values_large(
             )
         )
         return ValueTable.empty()
-    n = len(df)
     codes: dict[str, np.ndarray] = {}
     cats: dict[str, list[str]] = {}
-    for c in (*VALUE_COLUMNS, "note"):
-        if c not in df.columns:
-            codes[c], cats[c] = np.zeros(n, dtype=np.int64), [""]
+    for c in wanted:
+        if not parts[c]:
+            codes[c], cats[c] = np.zeros(0, dtype=np.int64), [""]
             continue
-        k, u = pd.factorize(df[c].fillna(""), sort=False)
-        raw = np.asarray(u, dtype=object).tolist()
-        clean = [s.strip() for s in raw]
-        if clean != raw:  # white space around cells: merge strings that strip alike
-            cat = Categories()
-            k = cat.codes(clean).astype(np.int64)[k]
-            clean = cat.items
-        codes[c], cats[c] = np.asarray(k, dtype=np.int64), clean
-    del df
+        # one code space for the whole file: factorise the chunks' distinct strings together
+        every = np.empty(sum(len(u) for _, u in parts[c]), dtype=object)
+        start, offsets = 0, []
+        for _, u in parts[c]:
+            every[start : start + len(u)] = u
+            offsets.append(start)
+            start += len(u)
+        g, uniq = pd.factorize(every, sort=False)
+        pairs = zip(offsets, parts[c], strict=True)
+        codes[c] = np.concatenate([g[off + k] for off, (k, _) in pairs])
+        cats[c] = np.asarray(uniq, dtype=object).tolist()
+        parts[c] = []
+    n = len(codes["region"])
 
     def per_cat(c: str, f) -> np.ndarray:  # type: ignore[no-untyped-def]
         """f of each distinct string of column c, taken for every row."""

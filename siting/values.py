@@ -49,6 +49,38 @@ class Categories:
         return np.asarray(out, dtype=np.int32)
 
 
+class StringBlob(Sequence[str]):
+    """A read-only list of strings stored as one UTF-8 buffer and offsets; a string is decoded
+    only when it is read (the quotes and notes of a cached dataset)."""
+
+    def __init__(self, blob: np.ndarray, offsets: np.ndarray) -> None:
+        self.blob = blob
+        self.offsets = offsets
+
+    @classmethod
+    def encode(cls, items: Sequence[str]) -> StringBlob:
+        parts = [s.encode("utf-8") for s in items]
+        offsets = np.zeros(len(parts) + 1, dtype=np.int64)
+        np.cumsum([len(b) for b in parts], out=offsets[1:])
+        return cls(np.frombuffer(b"".join(parts), dtype=np.uint8), offsets)
+
+    def __len__(self) -> int:
+        return int(self.offsets.shape[0]) - 1
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        i = int(i)
+        if i < 0:
+            i += len(self)
+        a, b = int(self.offsets[i]), int(self.offsets[i + 1])
+        return self.blob[a:b].tobytes().decode("utf-8")
+
+
 class ValueTable(Sequence["Value"]):
     """Columns ``value`` (float, NaN for a gap), ``line`` (int), ``status`` (0 used,
     1 superseded, 2 gap) and the string columns of :data:`TEXT` as codes into ``cats``."""

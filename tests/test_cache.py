@@ -195,3 +195,15 @@ def test_an_unwritable_cache_folder_is_not_an_error(
     cache.set_enabled(True)
     ds = load_dataset(DATA)
     assert ds.region_codes == load_dataset(DATA, cache=False).region_codes
+
+
+def test_string_buffers_round_trip(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every string list stored as a UTF-8 buffer (as large ones are) reads back the same."""
+    monkeypatch.setattr(cache, "BLOB_MIN", 0)
+    fresh = load_dataset(DATA, level="sigungu", cache=False)
+    load_dataset(DATA, level="sigungu")
+    hit = cache.load(DATA, "sigungu", cache.key(DATA, "sigungu"))
+    assert hit is not None
+    assert type(hit.values.cats["quote"]).__name__ == "StringBlob"
+    _same(fresh, hit)
+    assert hit.observations("47110", "power_sales") == fresh.observations("47110", "power_sales")

@@ -169,10 +169,14 @@ def test_bundled_paths_exist() -> None:
 
 
 @pytest.mark.parametrize("level", ["sido", "sigungu"])
-def test_large_file_reader_matches_the_row_reader(level: str, tmp_path: Path) -> None:
+def test_large_file_reader_matches_the_row_reader(
+    level: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The column-wise reader used for large values files returns the same rows and the same
     problems, in the same order, as the row reader, on the shipped files and a broken one."""
     from siting.dataset import _read_values
+
+    monkeypatch.setattr("siting.dataset.LARGE_CHUNK", 7)  # many chunks
     from siting.sigungu import UNITS_FILE
 
     sido = load_dataset(DATA, cache=False)
