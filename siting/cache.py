@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -209,3 +210,36 @@ def store(ds: Dataset, digest: str) -> Path | None:
         if old != path:
             old.unlink(missing_ok=True)
     return path
+
+
+# ---------------------------------------------------------------------- derived values
+
+
+def memo_json(kind: str, source: Any, compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per distinct ``source`` (JSON-able input) and package version, kept
+    as a JSON file in :func:`cache_dir` (for boundaries' derived values: label points, outlines,
+    encoded geometry). Always returns the JSON round trip, so a hit and a miss give the same
+    value (tuples come back as lists)."""
+    if not enabled():
+        return json.loads(json.dumps(compute()))
+    try:
+        h = hashlib.sha256(f"{kind} {CACHE_FORMAT}\0".encode())
+        h.update(_code_digest())
+        h.update(json.dumps(source, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+        path = cache_dir() / f"{kind}-{h.hexdigest()[:32]}.json"
+    except (TypeError, ValueError, RuntimeError):
+        return json.loads(json.dumps(compute()))
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    text = json.dumps(compute(), separators=(",", ":"), ensure_ascii=False)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return json.loads(text)

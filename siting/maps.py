@@ -29,7 +29,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -1617,11 +1617,21 @@ def _build(
     for r in results[1:]:
         if list(r.regions) != codes:
             raise SitingError("results to compare must cover the same regions")
-    fc = boundaries if boundaries is not None else load_boundaries(ds)
-    shapes = _prepare_shapes(_to_feature_collection(fc), codes)
+    from siting.cache import memo_json
+
+    fc = _to_feature_collection(boundaries if boundaries is not None else load_boundaries(ds))
+    # label points, focus bounds, encoded geometry and outlines: computed once per boundary
+    # layer and kept in the cache folder
+    shapes = _Shapes(
+        **memo_json("map-shapes", [fc, codes], lambda: asdict(_prepare_shapes(fc, codes)))
+    )
     if outlines is None:
         outlines = load_outlines(ds)
-    lines = _outline_lines(_to_feature_collection(outlines)) if outlines else None
+    if outlines:
+        ofc = _to_feature_collection(outlines)
+        lines = memo_json("map-outlines", ofc, lambda: _outline_lines(ofc))
+    else:
+        lines = None
     top = label_top if label_top is not None else (_TOP_SIGUNGU if sig else None)
 
     layers: list[_Layer] = [_result_layer(r, f"r{k}", k, lang, top) for k, r in enumerate(results)]

@@ -207,3 +207,17 @@ def test_string_buffers_round_trip(cache_dir: Path, monkeypatch: pytest.MonkeyPa
     assert type(hit.values.cats["quote"]).__name__ == "StringBlob"
     _same(fresh, hit)
     assert hit.observations("47110", "power_sales") == fresh.observations("47110", "power_sales")
+
+
+def test_derived_values_are_computed_once(cache_dir: Path) -> None:
+    calls = []
+
+    def compute() -> dict:
+        calls.append(1)
+        return {"label": (35.1, 129.2), "n": len(calls)}
+
+    first = cache.memo_json("test", {"geometry": [1, 2, 3]}, compute)
+    again = cache.memo_json("test", {"geometry": [1, 2, 3]}, compute)
+    other = cache.memo_json("test", {"geometry": [1, 2, 4]}, compute)
+    assert first == again == {"label": [35.1, 129.2], "n": 1}  # a miss returns the round trip
+    assert other["n"] == 2 and len(calls) == 2
