@@ -1499,6 +1499,24 @@ def _dot_style(fg: Mapping[str, Any]) -> str:
 # ============================================================================ the page
 
 
+def _import_folium() -> Any:
+    """folium, imported without pandas: folium imports pandas only to accept DataFrames
+    (``try: import pandas except ImportError``), which the map never passes, and pandas is a
+    third of folium's import time. If pandas is already loaded nothing changes."""
+    import sys
+
+    if "folium" in sys.modules or "pandas" in sys.modules:
+        import folium
+
+        return folium
+    sys.modules["pandas"] = None  # type: ignore[assignment]  # makes `import pandas` fail
+    try:
+        import folium
+    finally:
+        del sys.modules["pandas"]
+    return folium
+
+
 def _tiles(m: Any, tiles: str | None) -> bool:
     """Add a base map (always on, outside the layer control). Returns True if one was added."""
     import folium
@@ -1601,7 +1619,7 @@ def _build(
     """:func:`build_map` with the hooks of :func:`write_comparison_map`: the result whose
     cards each metric layer opens, overview panels for metric layers (keyed by their index;
     HTML escaped by the caller) and the layer shown on opening."""
-    import folium
+    folium = _import_folium()
 
     from siting import __version__
 
