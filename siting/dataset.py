@@ -233,8 +233,30 @@ class Dataset:
         import numpy as np
 
         t = self.values
+        if len(t) <= _OBS_INDEX_MAX:
+            rows = self._obs_index.get((region, indicator), ())
+            return [t.row(int(i)) for i in rows]
         mask = t.where("region", region) & t.where("indicator", indicator)
         return [t.row(int(i)) for i in np.flatnonzero(mask)]
+
+    @cached_property
+    def _obs_index(self) -> dict[tuple[str, str], np.ndarray]:
+        """(region, indicator) -> row numbers in file order (for the map's many cards)."""
+        import numpy as np
+
+        t = self.values
+        if not len(t):
+            return {}
+        n_ind = len(t.cats["indicator"])
+        key = t.cols["region"].astype(np.int64) * n_ind + t.cols["indicator"]
+        order = np.argsort(key, kind="stable")
+        uniq, start = np.unique(key[order], return_index=True)
+        bounds = [*start.tolist(), order.size]
+        regions, inds = t.cats["region"], t.cats["indicator"]
+        return {
+            (regions[k // n_ind], inds[k % n_ind]): order[bounds[j] : bounds[j + 1]]
+            for j, k in enumerate(uniq.tolist())
+        }
 
     def column(self, indicator: str, period: str | None = None) -> dict[str, float]:
         """Used values of one indicator and period, by region code (in file order)."""
@@ -618,6 +640,7 @@ def _read_values(
     return ValueTable.from_rows(out)
 
 
+_OBS_INDEX_MAX = 500_000  # rows: up to this, observations() uses an index built once
 LARGE_CHUNK = 200_000  # rows per chunk when reading a large values file
 LARGE_VALUES_FILE = 8_000_000  # bytes: larger values files are read by pandas, checked by column
 VALUE_COLUMNS = ("region", "indicator", "period", "value", "unit", "source", "quote")
