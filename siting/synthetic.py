@@ -7,7 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from siting.dataset import Dataset, Indicator, Source, Value
+from siting.dataset import Dataset, Indicator, Source
+from siting.values import GAP, USED, ValueTable
 
 
 def dataset_from_matrix(
@@ -51,26 +52,33 @@ def dataset_from_matrix(
     sources = {
         "s": Source("s", "synthetic", "synthetic", "2025-01-01", "http://example.org", "news", 2)
     }
-    values = []
-    line = 2
-    for i in range(n):
-        for j in range(m):
-            x = matrix[i, j]
-            gap = bool(np.isnan(x))
-            values.append(
-                Value(
-                    codes[i],
-                    ids[j],
-                    period,
-                    None if gap else float(x),
-                    "s",
-                    "q",
-                    "",
-                    line=line,
-                    status="gap" if gap else "used",
-                )
-            )
-            line += 1
+    # the value rows, by column (row-major: region by region, indicators in order)
+    flat = np.asarray(matrix, dtype=float).reshape(-1)
+    gap = np.isnan(flat)
+    cols = {
+        "region": np.repeat(np.arange(n, dtype=np.int32), m),
+        "indicator": np.tile(np.arange(m, dtype=np.int32), n),
+        "period": np.zeros(n * m, dtype=np.int32),
+        "source": np.zeros(n * m, dtype=np.int32),
+        "quote": np.zeros(n * m, dtype=np.int32),
+        "note": np.zeros(n * m, dtype=np.int32),
+        "superseded_by": np.zeros(n * m, dtype=np.int32),
+        "inherited": np.zeros(n * m, dtype=np.int32),
+        "value": flat.copy(),
+        "line": np.arange(2, n * m + 2, dtype=np.int32),
+        "status": np.where(gap, GAP, USED).astype(np.int8),
+    }
+    cats = {
+        "region": codes,
+        "indicator": ids,
+        "period": [period],
+        "source": ["s"],
+        "quote": ["q"],
+        "note": [""],
+        "superseded_by": [""],
+        "inherited": [""],
+    }
+    values = ValueTable(cols, cats)
     return Dataset(root or Path("/nonexistent"), regions, indicators, sources, values)
 
 
