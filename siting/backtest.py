@@ -226,9 +226,7 @@ def _units_of(ds: Dataset, provinces: list[str], places: str) -> list[str]:
     """시군구 units of a decision from its ``chosen_place`` ('포항시 남구', '해남군',
     '안산시;시흥시 (반월·시화 산단)'); places that cannot be resolved come back as ``?place``
     so that the backtest skips the decision and says why."""
-    from siting.regions import RegionResolver
-
-    resolver = RegionResolver(ds)
+    resolver = ds.resolver
     names = [p.strip() for p in places.split(";")]
     pairs = (
         list(zip(provinces, names, strict=True))

@@ -51,7 +51,7 @@ def check_dataset(ds: Dataset) -> list[Problem]:
     """Problems that involve more than one file: orphans, joins, coverage, facilities, decisions."""
     problems: list[Problem] = []
     root = ds.root
-    used_sources = {v.source for v in ds.values if v.source}
+    used_sources = ds.values.distinct("source") - {""}
     used_sources |= {f.get("source", "") for f in ds.facilities}
     used_sources |= {d.get("source", "") for d in ds.decisions}
     used_sources |= {
@@ -75,7 +75,10 @@ def check_dataset(ds: Dataset) -> list[Problem]:
                 severity="warning",
             )
         )
-    with_values = {v.indicator for v in ds.values if v.value is not None}
+    import numpy as np
+
+    with_values = ds.values.distinct("indicator", ~np.isnan(ds.values.cols["value"]))
+    periods = ds.values.pairs("indicator", "period")
     for ind_id, ind in ds.indicators.items():
         if ind_id not in with_values:
             problems.append(
@@ -95,7 +98,7 @@ def check_dataset(ds: Dataset) -> list[Problem]:
                 Problem(str(exc), file=str(root / "indicators.yaml"), key=f"{ind_id}.period")
             )
             continue
-        if ind.period not in {v.period for v in ds.values if v.indicator == ind_id}:
+        if (ind_id, ind.period) not in periods:
             problems.append(
                 Problem(
                     f"default period {ind.period!r} has no values",

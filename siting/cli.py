@@ -83,6 +83,16 @@ def _root(
         ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Read and check the data files instead of the compiled dataset cache "
+            "(also SITING_NO_CACHE=1). The cache is in $SITING_CACHE_DIR, "
+            "$XDG_CACHE_HOME/siting or ~/.cache/siting; it is rebuilt whenever a data file "
+            "changes and can be deleted at any time.",
+        ),
+    ] = False,
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
 ) -> None:
     if version:
@@ -92,6 +102,9 @@ def _root(
         raise typer.Exit()
     _STATE["data"] = data
     _STATE["debug"] = debug
+    from siting.cache import set_enabled
+
+    set_enabled(not no_cache)
     _require_data_dir(data)
 
 
@@ -251,6 +264,10 @@ def data(
     level: LevelOpt = None,
 ) -> None:
     """Show what the dataset holds: each indicator's period, coverage and source count.
+
+    The files are read and checked once per change and kept in a compiled cache
+    ($SITING_CACHE_DIR, $XDG_CACHE_HOME/siting or ~/.cache/siting; safe to delete;
+    siting --no-cache or SITING_NO_CACHE=1 bypasses it).
 
     Examples: siting data · siting data --matrix · siting data --level sigungu ·
     siting data -f csv -o coverage.csv

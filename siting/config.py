@@ -408,8 +408,27 @@ def resolve_scenario_path(
     )
 
 
+_LAYERS: dict[tuple[str, int, int], tuple[Any, dict[KeyPath, int]]] = {}
+
+
+def _parse_layer(path: Path) -> tuple[Any, dict[KeyPath, int]]:
+    """Parse a scenario file once per process (a layer several scenarios extend, such as
+    base.yaml in ``siting compare``, is not parsed again); keyed by path, mtime and size."""
+    import copy
+
+    try:
+        st = path.stat()
+        key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
+    except OSError:
+        return load_yaml_file(path)  # reports the missing file
+    if key not in _LAYERS:
+        _LAYERS[key] = load_yaml_file(path)
+    data, lines = _LAYERS[key]
+    return copy.deepcopy(data), dict(lines)
+
+
 def _read_layer(path: Path) -> tuple[dict[str, Any], dict[KeyPath, int]]:
-    data, lines = load_yaml_file(path)
+    data, lines = _parse_layer(path)
     if data is None:
         data = {}
     if not isinstance(data, dict):

@@ -7,7 +7,6 @@ the rule in :func:`resolve_conflicts` and the others stay visible as superseded.
 
 from __future__ import annotations
 
-import csv  # noqa: F401  (kept: parallel branches use it in this module)
 import hashlib
 import math
 from dataclasses import dataclass, field
@@ -15,6 +14,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from siting._csvfiles import (
+    blank_with_quote,
+    collapse_missing_files,
+    duplicate_rows,
+    read_csv_rows,
+    unique_regions,
+)
 from siting._errors import Problem, SitingError
 from siting._paths import data_dir
 from siting.periods import parse_period
@@ -22,6 +28,9 @@ from siting.periods import parse_period
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
+
+    from siting.regions import RegionResolver
+    from siting.values import ValueTable
 
 Direction = Literal["benefit", "cost"]
 
@@ -102,7 +111,7 @@ class Dataset:
     regions: list[dict[str, str]]
     indicators: dict[str, Indicator]
     sources: dict[str, Source]
-    values: list[Value]
+    values: ValueTable
     facilities: list[dict[str, str]] = field(default_factory=list)
     decisions: list[dict[str, str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -131,89 +140,169 @@ class Dataset:
             return r["short_ko"] if short else r["name_ko"]
         return r["short_en"] if short else r["name_en"]
 
+    def __post_init__(self) -> None:
+        from siting.values import ValueTable
+
+        if not isinstance(self.values, ValueTable):
+            self.values = ValueTable.from_values(self.values)  # type: ignore[assignment]
+
     # ------------------------------------------------------------------ values
     @cached_property
-    def _columns(self) -> dict[tuple[str, str], dict[str, Value]]:
-        """(indicator, period) -> region -> the used value (built once)."""
-        cols: dict[tuple[str, str], dict[str, Value]] = {}
-        for v in self.values:
-            if v.status == "used":
-                cols.setdefault((v.indicator, v.period), {})[v.region] = v
-        return cols
-
-    @cached_property
-    def _arrays(self) -> dict[tuple[str, str], np.ndarray]:
-        """(indicator, period) -> values aligned with ``region_codes`` (NaN = no value)."""
+    def _index(self) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]:
+        """(indicator, period) -> (values, row numbers) aligned with ``region_codes``
+        (NaN / -1 = no used value), built once with numpy from the value columns."""
         import numpy as np
 
-        pos = {c: i for i, c in enumerate(self.region_codes)}
+        t = self.values
+        c = t.cols
+        n = len(self.region_codes)
+        pos = {code: i for i, code in enumerate(self.region_codes)}
+        region_pos = np.array([pos.get(r, -1) for r in t.cats["region"]] or [-1], dtype=np.int64)
+        rows = np.flatnonzero((c["status"] == 0) & (region_pos[c["region"]] >= 0))
+        if rows.size == 0:
+            return {}
+        n_per = len(t.cats["period"])
+        key = c["indicator"][rows].astype(np.int64) * n_per + c["period"][rows]
+        order = np.argsort(key, kind="stable")
+        rows, key = rows[order], key[order]
+        cuts = np.flatnonzero(np.diff(key)) + 1
         out = {}
-        for key, col in self._columns.items():
-            arr = np.full(len(pos), np.nan)
-            idx = np.fromiter((pos[r] for r in col), dtype=np.int64, count=len(col))
-            arr[idx] = np.fromiter((v.value for v in col.values()), dtype=float, count=len(col))
-            out[key] = arr
+        for part in np.split(np.arange(rows.size), cuts):
+            r = rows[part]
+            k = int(key[part[0]])
+            arr = np.full(n, np.nan)
+            idx = np.full(n, -1, dtype=np.int64)
+            p = region_pos[c["region"][r]]
+            arr[p] = c["value"][r]
+            idx[p] = r
+            out[(t.cats["indicator"][k // n_per], t.cats["period"][k % n_per])] = (arr, idx)
         return out
 
     def array(self, indicator: str, period: str) -> np.ndarray:
         """One indicator and period as an array aligned with ``region_codes`` (a copy)."""
         import numpy as np
 
-        arr = self._arrays.get((indicator, period))
-        return np.full(len(self.region_codes), np.nan) if arr is None else arr.copy()
+        hit = self._index.get((indicator, period))
+        return np.full(len(self.region_codes), np.nan) if hit is None else hit[0].copy()
 
     def inherited_mask(self, indicator: str, period: str) -> np.ndarray:
-        """True where a region's value of this indicator and period is inherited from its
-        province (always False at 시도 level)."""
+        """True where the used value is inherited from the province (aligned with
+        ``region_codes``; False where the value is the unit's own or missing)."""
         import numpy as np
 
-        col = self._columns.get((indicator, period), {})
-        return np.array([bool(col[r].inherited) if r in col else False for r in self.region_codes])
+        hit = self._index.get((indicator, period))
+        if hit is None:
+            return np.zeros(len(self.region_codes), dtype=bool)
+        t = self.values
+        empty = _find_code(t.cats["inherited"], "")
+        rows = hit[1]
+        out = np.zeros(rows.size, dtype=bool)
+        ok = rows >= 0
+        out[ok] = t.cols["inherited"][rows[ok]] != empty
+        return out
 
     def has_column(self, indicator: str, period: str) -> bool:
-        return bool(self._columns.get((indicator, period)))
+        return (indicator, period) in self._index
 
     def index(self) -> Dataset:
         """Build the lookup structures now (they are otherwise built on first use)."""
-        _ = self._arrays, self._by_region_indicator, self._column_sources
+        _ = self._index
         return self
 
-    @cached_property
-    def _by_region_indicator(self) -> dict[tuple[str, str], list[Value]]:
-        out: dict[tuple[str, str], list[Value]] = {}
-        for v in self.values:
-            out.setdefault((v.region, v.indicator), []).append(v)
-        return out
-
     def used_values(self) -> list[Value]:
-        return [v for v in self.values if v.status == "used"]
+        import numpy as np
+
+        return [self.values.row(int(i)) for i in np.flatnonzero(self.values.cols["status"] == 0)]
 
     def periods_of(self, indicator: str) -> list[str]:
         """Periods with at least one used value, newest first."""
-        seen = {p for (i, p) in self._columns if i == indicator}
+        seen = {p for (i, p) in self._index if i == indicator}
         return sorted(
             seen, key=lambda p: (parse_period(p).end, parse_period(p).start), reverse=True
         )
 
     def lookup(self, region: str, indicator: str, period: str) -> Value | None:
-        return self._columns.get((indicator, period), {}).get(region)
+        hit = self._index.get((indicator, period))
+        if hit is None:
+            return None
+        i = self._position.get(region)
+        if i is None or hit[1][i] < 0:
+            return None
+        return self.values.row(int(hit[1][i]))
+
+    @cached_property
+    def _position(self) -> dict[str, int]:
+        return {code: i for i, code in enumerate(self.region_codes)}
 
     def observations(self, region: str, indicator: str) -> list[Value]:
         """Every row (used, superseded and gaps) for a region and indicator."""
-        return list(self._by_region_indicator.get((region, indicator), []))
+        import numpy as np
+
+        t = self.values
+        if len(t) <= _OBS_INDEX_MAX:
+            rows = self._obs_index.get((region, indicator), ())
+            return [t.row(int(i)) for i in rows]
+        mask = t.where("region", region) & t.where("indicator", indicator)
+        return [t.row(int(i)) for i in np.flatnonzero(mask)]
+
+    @cached_property
+    def _obs_index(self) -> dict[tuple[str, str], np.ndarray]:
+        """(region, indicator) -> row numbers in file order (for the map's many cards)."""
+        import numpy as np
+
+        t = self.values
+        if not len(t):
+            return {}
+        n_ind = len(t.cats["indicator"])
+        key = t.cols["region"].astype(np.int64) * n_ind + t.cols["indicator"]
+        order = np.argsort(key, kind="stable")
+        uniq, start = np.unique(key[order], return_index=True)
+        bounds = [*start.tolist(), order.size]
+        regions, inds = t.cats["region"], t.cats["indicator"]
+        return {
+            (regions[k // n_ind], inds[k % n_ind]): order[bounds[j] : bounds[j + 1]]
+            for j, k in enumerate(uniq.tolist())
+        }
 
     def column(self, indicator: str, period: str | None = None) -> dict[str, float]:
-        """Used values of one indicator and period, by region code."""
+        """Used values of one indicator and period, by region code (in file order)."""
+        import numpy as np
+
         per = period or self.indicators[indicator].period
-        return {r: v.value for r, v in self._columns.get((indicator, per), {}).items()}  # type: ignore[misc]
+        hit = self._index.get((indicator, per))
+        if hit is None:
+            return {}
+        arr, rows = hit
+        pos = np.flatnonzero(rows >= 0)
+        pos = pos[np.argsort(rows[pos], kind="stable")]
+        codes = self.region_codes
+        return {codes[i]: float(arr[i]) for i in pos}
 
     def column_sources(self, indicator: str, period: str) -> list[str]:
         """Source ids behind one indicator and period."""
-        return self._column_sources.get((indicator, period), [])
+        import numpy as np
+
+        memo = self._sources_memo
+        if (indicator, period) not in memo:
+            hit = self._index.get((indicator, period))
+            if hit is None:
+                return []
+            rows = hit[1][hit[1] >= 0]
+            t = self.values
+            codes = np.unique(t.cols["source"][rows])
+            memo[(indicator, period)] = sorted({t.cats["source"][c] for c in codes})
+        return list(memo[(indicator, period)])
 
     @cached_property
-    def _column_sources(self) -> dict[tuple[str, str], list[str]]:
-        return {k: sorted({v.source for v in col.values()}) for k, col in self._columns.items()}
+    def _sources_memo(self) -> dict[tuple[str, str], list[str]]:
+        return {}
+
+    @cached_property
+    def resolver(self) -> RegionResolver:
+        """A :class:`~siting.regions.RegionResolver` for this dataset (built once)."""
+        from siting.regions import RegionResolver
+
+        return RegionResolver(self)
 
     # ------------------------------------------------------------------ identity
     @cached_property
@@ -234,7 +323,10 @@ class Dataset:
     @cached_property
     def vintage(self) -> str:
         """The newest source date among used values: how recent the data is."""
-        used = {v.source for v in self.used_values()}
+        import numpy as np
+
+        t = self.values
+        used = {t.cats["source"][c] for c in np.unique(t.cols["source"][t.cols["status"] == 0])}
         dates = sorted(
             s.date
             for k, s in self.sources.items()
@@ -261,7 +353,6 @@ def _read_csv(
             Problem("file not found", file=str(path), fix="restore it from the repository")
         )
         return []
-    from siting._csvfiles import read_csv_rows
 
     return read_csv_rows(path, required, problems)
 
@@ -391,11 +482,28 @@ def _read_values(
     indicators: dict[str, Indicator],
     sources: dict[str, Source],
     problems: list[Problem],
-) -> list[Value]:
+    *,
+    large: bool | None = None,
+) -> ValueTable:
+    """The rows of a values file as a :class:`~siting.values.ValueTable` (unresolved).
+
+    Files over :data:`LARGE_VALUES_FILE` bytes (or ``large=True``) are checked by column
+    (:func:`_read_values_large`); the result and the problems are the same."""
+    from siting.values import ValueTable
+
+    if large is None:
+        large = path.exists() and path.stat().st_size > LARGE_VALUES_FILE
+    if large:
+        return _read_values_large(path, regions, indicators, sources, problems)
+
     rows = _read_csv(
         path, ("region", "indicator", "period", "value", "unit", "source", "quote"), problems
     )
-    out: list[Value] = []
+    out: dict[str, list[Any]] = {
+        k: [] for k in ("region", "indicator", "period", "value", "source", "quote", "note")
+    }
+    out["line"], out["status"] = [], []
+    seen_periods: set[str] = set()
     for r in rows:
         line = int(r["_line"])
         where = {"file": str(path), "line": line}
@@ -429,11 +537,13 @@ def _read_values(
                     **where,
                 )
             )
-        try:
-            parse_period(r["period"])
-        except ValueError as exc:
-            problems.append(Problem(str(exc), key="period", **where))
-            continue
+        if r["period"] not in seen_periods:
+            try:
+                parse_period(r["period"])
+            except ValueError as exc:
+                problems.append(Problem(str(exc), key="period", **where))
+                continue
+            seen_periods.add(r["period"])
         value: float | None
         if r["value"] == "":
             value = None
@@ -446,8 +556,6 @@ def _read_values(
                     )
                 )
             if r["source"] and r["quote"]:
-                from siting._csvfiles import blank_with_quote
-
                 problems.append(blank_with_quote(where))
         else:
             try:
@@ -511,22 +619,334 @@ def _read_values(
                     **where,
                 )
             )
-        out.append(
-            Value(
-                region=r["region"],
-                indicator=r["indicator"],
-                period=r["period"],
-                value=value,
-                source=r["source"],
-                quote=r["quote"],
-                note=r.get("note", ""),
-                line=line,
-                status=_status(value, r.get("quote_type", "")),
+        for k in ("region", "indicator", "period", "source", "quote"):
+            out[k].append(r[k])
+        out["note"].append(r.get("note", ""))
+        out["value"].append(value)
+        out["line"].append(line)
+        out["status"].append(_status(value, r.get("quote_type", "")))
+    table = ValueTable.from_rows(out)
+    problems.extend(duplicate_rows(list(table), str(path)))
+    return table
+
+
+_OBS_INDEX_MAX = 500_000  # rows: up to this, observations() uses an index built once
+LARGE_CHUNK = 200_000  # rows per chunk when reading a large values file
+LARGE_VALUES_FILE = 8_000_000  # bytes: larger values files are read by pandas, checked by column
+VALUE_COLUMNS = ("region", "indicator", "period", "value", "unit", "source", "quote")
+
+
+def _read_values_large(
+    path: Path,
+    regions: set[str],
+    indicators: dict[str, Indicator],
+    sources: dict[str, Source],
+    problems: list[Problem],
+) -> ValueTable:
+    """:func:`_read_values` for large files: the same checks and problems (in the same order),
+    computed on the distinct strings of each column (pandas reads and factorises the file)
+    instead of row by row."""
+    import numpy as np
+    import pandas as pd
+
+    from siting.values import TEXT, ValueTable
+
+    wanted = (*VALUE_COLUMNS, "note", "quote_type")
+    # per column and chunk: the chunk's codes and its distinct (stripped) strings
+    parts: dict[str, list[tuple[np.ndarray, list[str]]]] = {c: [] for c in wanted}
+    try:
+        header = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
+        missing = [c for c in VALUE_COLUMNS if c not in header]
+        if not missing:
+            # in chunks, so only one chunk of text cells is held at a time
+            for chunk in pd.read_csv(
+                path,
+                dtype=object,
+                keep_default_na=False,
+                encoding="utf-8-sig",
+                chunksize=LARGE_CHUNK,
+            ):
+                for c in wanted:
+                    if c not in chunk.columns:
+                        parts[c].append((np.zeros(len(chunk), dtype=np.int64), [""]))
+                        continue
+                    k, u = pd.factorize(chunk[c].fillna(""), sort=False)
+                    clean = [s.strip() for s in np.asarray(u, dtype=object).tolist()]
+                    parts[c].append((k, clean))
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError):
+        return _read_values(path, regions, indicators, sources, problems, large=False)
+    if missing:
+        problems.append(
+            Problem(
+                f"missing column(s) {', '.join(missing)}",
+                file=str(path),
+                line=1,
+                fix=f"the header must contain: {', '.join(VALUE_COLUMNS)}",
             )
         )
-    from siting._csvfiles import duplicate_rows
+        return ValueTable.empty()
+    codes: dict[str, np.ndarray] = {}
+    cats: dict[str, list[str]] = {}
+    for c in wanted:
+        if not parts[c]:
+            codes[c], cats[c] = np.zeros(0, dtype=np.int64), [""]
+            continue
+        # one code space for the whole file: factorise the chunks' distinct strings together
+        every = np.empty(sum(len(u) for _, u in parts[c]), dtype=object)
+        start, offsets = 0, []
+        for _, u in parts[c]:
+            every[start : start + len(u)] = u
+            offsets.append(start)
+            start += len(u)
+        g, uniq = pd.factorize(every, sort=False)
+        pairs = zip(offsets, parts[c], strict=True)
+        codes[c] = np.concatenate([g[off + k] for off, (k, _) in pairs])
+        cats[c] = np.asarray(uniq, dtype=object).tolist()
+        parts[c] = []
+    n = len(codes["region"])
 
-    problems.extend(duplicate_rows(out, str(path)))
+    def per_cat(c: str, f) -> np.ndarray:  # type: ignore[no-untyped-def]
+        """f of each distinct string of column c, taken for every row."""
+        return np.asarray([f(s) for s in cats[c]] or [False])[codes[c]]
+
+    def is_empty(c: str) -> np.ndarray:
+        return per_cat(c, lambda s: s == "")
+
+    def at(c: str, i: int) -> str:
+        return cats[c][codes[c][i]]
+
+    line = np.arange(2, n + 2)
+    blank = np.ones(n, dtype=bool)
+    for c in codes:
+        blank &= is_empty(c)
+    found: list[tuple[int, int, Problem]] = []  # (row, check order, problem)
+    fname = str(path)
+
+    def report(mask: np.ndarray, order: int, make) -> None:  # type: ignore[no-untyped-def]
+        for i in np.flatnonzero(mask):
+            found.append((int(i), order, make(int(i))))
+
+    def where(i: int) -> dict[str, Any]:
+        return {"file": fname, "line": int(line[i])}
+
+    alive = ~blank
+    bad = alive & ~per_cat("region", lambda s: s in regions)
+    report(
+        bad,
+        0,
+        lambda i: Problem(
+            f"unknown region code {at('region', i)!r}",
+            key="region",
+            fix="use a code from regions.csv (e.g. 47 for 경북)",
+            **where(i),
+        ),
+    )
+    alive &= ~bad
+    bad = alive & ~per_cat("indicator", lambda s: s in indicators)
+    report(
+        bad,
+        1,
+        lambda i: Problem(
+            f"unknown indicator {at('indicator', i)!r}",
+            key="indicator",
+            fix="define it in indicators.yaml first",
+            **where(i),
+        ),
+    )
+    alive &= ~bad
+    unit_code = {s: j for j, s in enumerate(cats["unit"])}
+    expected = per_cat(
+        "indicator",
+        lambda s: unit_code.get(indicators[s].unit, -1) if s in indicators else -1,
+    )
+    bad = alive & (expected != codes["unit"])
+
+    def unit_problem(i: int) -> Problem:
+        unit = indicators[at("indicator", i)].unit
+        return Problem(
+            f"unit {at('unit', i)!r} does not match the definition ({unit!r})",
+            key="unit",
+            fix=f"convert the value to {unit} and write unit={unit}",
+            **where(i),
+        )
+
+    report(bad, 2, unit_problem)
+    period_errors: dict[str, str] = {}
+    for p in cats["period"]:
+        try:
+            parse_period(p)
+        except ValueError as exc:
+            period_errors[p] = str(exc)
+    if period_errors:
+        bad = alive & per_cat("period", lambda s: s in period_errors)
+        report(
+            bad,
+            3,
+            lambda i: Problem(period_errors[at("period", i)], key="period", **where(i)),
+        )
+        alive &= ~bad
+    empty = is_empty("value")
+    gap = alive & empty
+    report(
+        gap & is_empty("note"),
+        4,
+        lambda i: Problem(
+            "an empty value (a gap) needs a note saying what was searched",
+            key="note",
+            **where(i),
+        ),
+    )
+    texts = [s.replace(",", "") for s in cats["value"]]
+    parsed_cat = np.array(pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce"), float)
+    not_number_cat = np.zeros(len(texts), dtype=bool)
+    for k in np.flatnonzero(np.isnan(parsed_cat)):  # 'nan' or not a number: ask float() itself
+        if texts[k] == "":
+            continue
+        try:
+            x = float(texts[k])
+        except ValueError:
+            not_number_cat[k] = True
+        else:
+            parsed_cat[k] = x
+    num = alive & ~empty
+    value = np.where(num, parsed_cat[codes["value"]], np.nan)
+    bad = num & not_number_cat[codes["value"]]
+    report(
+        bad,
+        5,
+        lambda i: Problem(
+            f"value {at('value', i)!r} is not a number",
+            key="value",
+            fix="write a plain number such as 262.6 (units go in indicators.yaml)",
+            **where(i),
+        ),
+    )
+    alive &= ~bad
+    num &= ~bad
+    value[~num] = np.nan
+    bad = num & ~np.isfinite(value)
+    report(
+        bad,
+        6,
+        lambda i: Problem(
+            f"value {at('value', i)!r} is NaN or infinite",
+            key="value",
+            fix="write a finite number, or leave the value empty (a gap) with a note",
+            **where(i),
+        ),
+    )
+    alive &= ~bad
+    num &= ~bad
+    no_source = is_empty("source")
+    known = per_cat("source", lambda s: s in sources)
+    report(
+        num & no_source,
+        7,
+        lambda i: Problem("a value needs a source id", key="source", **where(i)),
+    )
+    report(
+        num & ~no_source & ~known,
+        7,
+        lambda i: Problem(
+            f"unknown source {at('source', i)!r}",
+            key="source",
+            fix="add it to sources.csv",
+            **where(i),
+        ),
+    )
+    computed = per_cat("source", lambda s: s in sources and sources[s].kind == "computed")
+    report(
+        num & is_empty("quote") & known & ~computed,
+        8,
+        lambda i: Problem("a value needs a quote or paraphrase", key="quote", **where(i)),
+    )
+
+    def bound(j: int):  # type: ignore[no-untyped-def]
+        return lambda s: (
+            indicators[s].range[j]  # type: ignore[index]
+            if s in indicators and indicators[s].range
+            else np.nan
+        )
+
+    lo = per_cat("indicator", bound(0)).astype(float)
+    hi = per_cat("indicator", bound(1)).astype(float)
+    with np.errstate(invalid="ignore"):
+        bad = num & ~np.isnan(lo) & ~((lo <= value) & (value <= hi))
+
+    def range_problem(i: int) -> Problem:
+        ind = indicators[at("indicator", i)]
+        assert ind.range is not None
+        return Problem(
+            f"value {value[i]:g} is outside the plausible range {ind.range[0]:g}.."
+            f"{ind.range[1]:g} {ind.unit}",
+            key="value",
+            fix="check the unit (indicators.yaml) and the source",
+            **where(i),
+        )
+
+    report(bad, 9, range_problem)
+    report(
+        alive & per_cat("quote", lambda s: len(s) > MAX_QUOTE),
+        10,
+        lambda i: Problem(
+            f"quote is {len(at('quote', i))} characters; keep it under ~200",
+            key="quote",
+            fix="shorten it to the sentence that states the value",
+            **where(i),
+        ),
+    )
+    problems.extend(p for _, _, p in sorted(found, key=lambda t: (t[0], t[1])))
+    keep = np.flatnonzero(alive)
+    out: dict[str, np.ndarray] = {}
+    out_cats: dict[str, list[str]] = {}
+    for c in TEXT:
+        if c in codes:
+            out[c], out_cats[c] = codes[c][keep].astype(np.int32), cats[c]
+        else:
+            out[c], out_cats[c] = np.zeros(keep.size, dtype=np.int32), [""]
+    out["value"] = value[keep]
+    out["line"] = line[keep].astype(np.int32)
+    status = np.where(np.isnan(out["value"]), 2, 0).astype(np.int8)
+    if "quote_type" in codes:  # a printed figure its own source contradicts: never used
+        mis = _find_code(cats["quote_type"], "misprint")
+        status[(codes["quote_type"][keep] == mis) & (status == 0)] = 3
+    out["status"] = status
+    table = ValueTable(out, out_cats)
+    problems.extend(_duplicate_rows_columnar(table, str(path)))
+    return table
+
+
+def _duplicate_rows_columnar(table: ValueTable, file: str) -> list[Problem]:
+    """:func:`siting._csvfiles.duplicate_rows` on the columns (same problems, same order)."""
+    import numpy as np
+
+    c, cats = table.cols, table.cats
+    empty_src = _find_code(cats["source"], "")
+    rows = np.flatnonzero(~np.isnan(c["value"]) & (c["source"] != empty_src))
+    if rows.size < 2:
+        return []
+    key = np.stack(
+        [c[k][rows].astype(np.int64) for k in ("region", "indicator", "period", "source")]
+    )
+    _, first_idx, inverse = np.unique(key, axis=1, return_index=True, return_inverse=True)
+    inverse = inverse.ravel()
+    dup = np.flatnonzero(first_idx[inverse] != np.arange(rows.size))
+    out = []
+    for j in dup:
+        v, prev = rows[j], rows[first_idx[inverse[j]]]
+        this_value, prev_value = float(c["value"][v]), float(c["value"][prev])
+        prev_line = int(c["line"][prev])
+        if prev_value == this_value:
+            msg = f"duplicate row: line {prev_line} has the same value from the same source"
+            fix = "delete one of the two rows"
+        else:
+            msg = (
+                f"conflicting value from the same source: line {prev_line} says "
+                f"{prev_value:g}, this row {this_value:g}"
+            )
+            fix = "keep the value the source states for this period; delete the other row"
+        key_text = f"{cats['region'][c['region'][v]]}.{cats['indicator'][c['indicator'][v]]}"
+        out.append(Problem(msg, file=file, line=int(c["line"][v]), key=key_text, fix=fix))
     return out
 
 
@@ -544,49 +964,60 @@ def resolve_conflicts(values: list[Value], sources: dict[str, Source]) -> list[V
     Rule (documented in data/README.md): the source with the lowest tier wins
     (1 = the statistics publisher itself, 2 = a report quoting the statistic, 3 = editorial,
     blog or a peer project); among equal tiers the most recently published source wins;
-    then the row that comes first in values.csv.
+    then the row that comes first in values.csv. Vectorised in
+    :func:`siting.values.resolve_table`.
     """
-    groups: dict[tuple[str, str, str], list[Value]] = {}
-    for v in values:
-        if v.value is not None and v.status != "misprint":
-            groups.setdefault((v.region, v.indicator, v.period), []).append(v)
-    winners: dict[tuple[str, str, str], Value] = {}
-    for key, vs in groups.items():
-        ordered = sorted(vs, key=lambda v: v.line)
-        ordered.sort(key=lambda v: _source_date(sources, v.source), reverse=True)
-        ordered.sort(key=lambda v: sources[v.source].tier if v.source in sources else 9)
-        winners[key] = ordered[0]
-    out: list[Value] = []
-    for v in values:
-        if v.value is None or v.status == "misprint":
-            out.append(v)
-            continue
-        w = winners[(v.region, v.indicator, v.period)]
-        if w is v:
-            out.append(v)
-        else:
-            out.append(
-                Value(**{**v.__dict__, "status": "superseded", "superseded_by": f"line {w.line}"})
-            )
-    return out
+    from siting.values import ValueTable, resolve_table
+
+    return list(resolve_table(ValueTable.from_values(values), sources))
 
 
 LEVELS = ("sido", "sigungu")
 
 
 def load_dataset(
-    path: str | Path | None = None, *, strict: bool = True, level: str = "sido"
+    path: str | Path | None = None,
+    *,
+    strict: bool = True,
+    level: str = "sido",
+    cache: bool | None = None,
 ) -> Dataset:
     """Read and check a data folder. With ``strict`` any error raises :class:`SitingError`.
 
-    ``level="sigungu"`` returns the 시군구 dataset (see :mod:`siting.sigungu`)."""
+    ``level="sigungu"`` returns the 시군구 dataset (see :mod:`siting.sigungu`). A strict load
+    reuses the compiled cache (:mod:`siting.cache`) when no data file changed since it was
+    written; ``cache=False`` (or ``--no-cache``, ``SITING_NO_CACHE=1``) reads the files."""
     if level not in LEVELS:
         raise SitingError(f"unknown level {level!r}", key="--level", fix="use sido or sigungu")
+    from siting import cache as _cache
+
+    root = data_dir(path)
+    use = _cache.enabled() if cache is None else cache
+    if not (use and strict and root.is_dir()):
+        return _load_files(path, strict=strict, level=level, cache=use)
+    try:
+        digest = _cache.key(root, level)
+    except OSError:  # an unreadable file: the loader reports it
+        return _load_files(path, strict=strict, level=level, cache=use)
+    ds = _cache.load(root, level, digest)
+    if ds is None:
+        ds = _load_files(path, strict=strict, level=level, cache=use)
+        try:
+            if _cache.key(root, level) == digest:  # unchanged while it was read
+                _cache.store(ds, digest)
+        except OSError:
+            pass
+    return ds
+
+
+def _load_files(
+    path: str | Path | None, *, strict: bool, level: str, cache: bool | None
+) -> Dataset:
+    """Read, resolve and check the files (no cache for this level)."""
     if level == "sigungu":
         from siting.sigungu import load_sigungu
 
-        ds = load_sigungu(load_dataset(path, strict=strict))
-        from siting._csvfiles import collapse_missing_files
+        ds = load_sigungu(load_dataset(path, strict=strict, cache=cache))
 
         ds.problems[:] = collapse_missing_files(ds.problems, ds.root)
         errors = [p for p in ds.problems if p.severity == "error"]
@@ -595,6 +1026,8 @@ def load_dataset(
                 errors, summary=f"the 시군구 data in {ds.root} has {len(errors)} problem(s)"
             )
         return ds
+    from siting.values import resolve_table
+
     root = data_dir(path)
     problems: list[Problem] = []
     if not root.is_dir():
@@ -609,7 +1042,6 @@ def load_dataset(
         ("code", "name_ko", "short_ko", "name_en", "short_en", "aliases"),
         problems,
     )
-    from siting._csvfiles import collapse_missing_files, unique_regions
 
     regions = unique_regions(regions, root / REGION_FILE, problems)
     indicators = _read_indicators(root / INDICATOR_FILE, problems)
@@ -617,7 +1049,7 @@ def load_dataset(
     values = _read_values(
         root / VALUE_FILE, {r["code"] for r in regions}, indicators, sources, problems
     )
-    values = resolve_conflicts(values, sources)
+    values = resolve_table(values, sources)
     facilities = (
         _read_csv(
             root / FACILITY_FILE,
@@ -672,6 +1104,13 @@ def describe_value(ds: Dataset, v: Value) -> dict[str, Any]:
             "via": s.via,
         },
     }
+
+
+def _find_code(items: list[str], value: str) -> int:
+    try:
+        return items.index(value)
+    except ValueError:
+        return -1
 
 
 def _source_date(sources: dict[str, Source], source_id: str) -> str:

@@ -29,7 +29,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -1525,6 +1525,24 @@ def _dot_style(fg: Mapping[str, Any]) -> str:
 # ============================================================================ the page
 
 
+def _import_folium() -> Any:
+    """folium, imported without pandas: folium imports pandas only to accept DataFrames
+    (``try: import pandas except ImportError``), which the map never passes, and pandas is a
+    third of folium's import time. If pandas is already loaded nothing changes."""
+    import sys
+
+    if "folium" in sys.modules or "pandas" in sys.modules:
+        import folium
+
+        return folium
+    sys.modules["pandas"] = None  # type: ignore[assignment]  # makes `import pandas` fail
+    try:
+        import folium
+    finally:
+        del sys.modules["pandas"]
+    return folium
+
+
 def _tiles(m: Any, tiles: str | None) -> bool:
     """Add a base map (always on, outside the layer control). Returns True if one was added."""
     import folium
@@ -1627,7 +1645,7 @@ def _build(
     """:func:`build_map` with the hooks of :func:`write_comparison_map`: the result whose
     cards each metric layer opens, overview panels for metric layers (keyed by their index;
     HTML escaped by the caller) and the layer shown on opening."""
-    import folium
+    folium = _import_folium()
 
     from siting import __version__
 
@@ -1643,11 +1661,21 @@ def _build(
     for r in results[1:]:
         if list(r.regions) != codes:
             raise SitingError("results to compare must cover the same regions")
-    fc = boundaries if boundaries is not None else load_boundaries(ds)
-    shapes = _prepare_shapes(_to_feature_collection(fc), codes)
+    from siting.cache import memo_json
+
+    fc = _to_feature_collection(boundaries if boundaries is not None else load_boundaries(ds))
+    # label points, focus bounds, encoded geometry and outlines: computed once per boundary
+    # layer and kept in the cache folder
+    shapes = _Shapes(
+        **memo_json("map-shapes", [fc, codes], lambda: asdict(_prepare_shapes(fc, codes)))
+    )
     if outlines is None:
         outlines = load_outlines(ds)
-    lines = _outline_lines(_to_feature_collection(outlines)) if outlines else None
+    if outlines:
+        ofc = _to_feature_collection(outlines)
+        lines = memo_json("map-outlines", ofc, lambda: _outline_lines(ofc))
+    else:
+        lines = None
     top = label_top if label_top is not None else (_TOP_SIGUNGU if sig else None)
 
     layers: list[_Layer] = [_result_layer(r, f"r{k}", k, lang, top) for k, r in enumerate(results)]

@@ -132,7 +132,7 @@ def rank_columns(result: Result) -> tuple[str, ...]:
 
 
 def rank_rows(result: Result, lang: str, top: int | None) -> list[dict[str, Any]]:
-    rows = result.table(lang).to_dict(orient="records")
+    rows = result.rows(lang)
     if top:
         ranked = [r for r in rows if r["rank"] != "-"]
         rows = ranked[:top]

@@ -143,15 +143,11 @@ class Result:
 
     def order(self) -> list[int]:
         """Region indices: ranked first (by rank, then code), excluded after (by code)."""
-        ranked = sorted(
-            (i for i in range(len(self.regions)) if self.rank[i] > 0),
-            key=lambda i: (self.rank[i], self.regions[i]),
-        )
-        rest = sorted(
-            (i for i in range(len(self.regions)) if self.rank[i] == 0),
-            key=lambda i: self.regions[i],
-        )
-        return ranked + rest
+        codes = np.asarray(self.regions, dtype=str)
+        ranked = self.rank > 0
+        key = np.where(ranked, self.rank, np.iinfo(np.int64).max)
+        # ranked regions by (rank, code); the others after them, by code
+        return np.lexsort((codes, key, ~ranked)).tolist()
 
     def status(self, i: int) -> str:
         code = self.regions[i]
@@ -178,28 +174,40 @@ class Result:
         """One row per region in rank order."""
         import pandas as pd
 
+        return pd.DataFrame(self.rows(lang))
+
+    def rows(self, lang: str = "ko") -> list[dict[str, Any]]:
+        """:meth:`table` as records, without pandas (a missing score is NaN, as in the table,
+        unless no region has one)."""
         rows = []
-        cov = self.coverage
-        own = self.own_share if self.by_units else None
+        cov = (100 * self.coverage).tolist()
+        own = (100 * self.own_share).tolist() if self.by_units else None
+        score, base, adj = self.score.tolist(), self.base_score.tolist(), self.adjustment.tolist()
+        special = set(self.exclusions) | set(self.forced) | {a.region for a in self.adjustments}
+        name = self.dataset.region_name
         for i in self.order():
             code = self.regions[i]
+            s, b = score[i], base[i]
             rows.append(
                 {
                     "rank": self.rank_label(i),
                     "code": code,
-                    "region": self.dataset.region_name(code, lang),
-                    "score": None if np.isnan(self.score[i]) else round(float(self.score[i]), 2),
-                    "base": None
-                    if np.isnan(self.base_score[i])
-                    else round(float(self.base_score[i]), 2),
-                    "adjustment": round(float(self.adjustment[i]), 2),
-                    "coverage_pct": round(100 * float(cov[i]), 1),
-                    **({"own_pct": round(100 * float(own[i]), 1)} if own is not None else {}),
+                    "region": name(code, lang),
+                    "score": None if s != s else round(s, 2),
+                    "base": None if b != b else round(b, 2),
+                    "adjustment": round(adj[i], 2),
+                    "coverage_pct": round(cov[i], 1),
+                    **({"own_pct": round(own[i], 1)} if own is not None else {}),
                     "status": self.status(i),
-                    "notes": "; ".join(self.reasons(i)),
+                    "notes": "; ".join(self.reasons(i)) if code in special else "",
                 }
             )
-        return pd.DataFrame(rows)
+        for col in ("score", "base"):
+            if any(r[col] is not None for r in rows):
+                for r in rows:
+                    if r[col] is None:
+                        r[col] = float("nan")
+        return rows
 
     @property
     def by_units(self) -> bool:

@@ -25,7 +25,8 @@ from siting._errors import Problem
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from siting.dataset import Dataset, Value
+    from siting.dataset import Dataset
+    from siting.values import ValueTable
 
 UNITS_FILE = Path("sigungu") / "units.csv"
 VALUES_FILE = Path("sigungu") / "values.csv"
@@ -353,13 +354,12 @@ def load_sigungu(sido: Dataset) -> Dataset:
     """The 시군구 dataset built on a loaded 시도 dataset."""
     from siting.dataset import (
         Dataset,
-        Value,
         _read_csv,
         _read_indicators,
         _read_sources,
         _read_values,
-        resolve_conflicts,
     )
+    from siting.values import ValueTable, resolve_table
 
     root = sido.root
     problems: list[Problem] = []
@@ -379,31 +379,71 @@ def load_sigungu(sido: Dataset) -> Dataset:
         if rel.suffix == ".yaml" and (root / rel).exists():
             indicators.update(_read_indicators(root / rel, problems))
     codes = {u["code"] for u in units}
-    own = []
-    for rel in files:
-        if rel.name.startswith("values") and (root / rel).exists():
-            own += _read_values(root / rel, codes, indicators, sources, problems)
-    own_keys = {(v.region, v.indicator, v.period) for v in own if v.value is not None}
-    gap_keys = {(v.region, v.indicator, v.period) for v in own if v.value is None}
-    members: dict[str, list[str]] = {}
-    for u in units:
-        members.setdefault(u["sido"], []).append(u["code"])
-    inherited: list[Value] = []
-    for v in sido.values:
-        for code in members.get(v.region, []):
-            key = (code, v.indicator, v.period)
-            if key in own_keys or key in gap_keys:
-                continue  # the unit's own value (or its own documented gap) wins
-            inherited.append(Value(**{**v.__dict__, "region": code, "inherited": v.region}))
+    own = ValueTable.concat(
+        [
+            _read_values(root / rel, codes, indicators, sources, problems)
+            for rel in files
+            if rel.name.startswith("values") and (root / rel).exists()
+        ]
+    )
+    values = ValueTable.concat([resolve_table(own, sources), inherit(sido.values, own, units)])
     return Dataset(
         root,
         units,
         indicators,
         sources,
-        resolve_conflicts(own, sources) + inherited,
+        values,
         sido.facilities,
         sido.decisions,
         problems + list(sido.problems),
         level="sigungu",
         parent=sido,
     )
+
+
+def inherit(parent: ValueTable, own: ValueTable, units: list[dict[str, str]]) -> ValueTable:
+    """Every 시도 row repeated for each unit of its province, marked inherited, except where the
+    unit has its own value (or its own documented gap) for the same indicator and period."""
+    from siting.values import Categories
+
+    members: dict[str, list[str]] = {}
+    for u in units:
+        members.setdefault(u["sido"], []).append(u["code"])
+    pc = parent.cols
+    prov = parent.cats["region"]
+    unit_cat = Categories()
+    lists = [unit_cat.codes(members.get(p, [])) for p in prov]
+    counts = np.array([len(x) for x in lists] or [0], dtype=np.int64)[pc["region"]]
+    rows = np.repeat(np.arange(len(parent)), counts)
+    flat = [lists[p] for p in pc["region"]]
+    unit_codes = np.concatenate(flat).astype(np.int32) if flat else np.zeros(0, dtype=np.int32)
+    # keys (unit, indicator, period) in a shared code space
+    ind, per = Categories(), Categories()
+    ind_p = ind.codes(parent.cats["indicator"])
+    per_p = per.codes(parent.cats["period"])
+    ind_o = ind.codes(own.cats["indicator"])
+    per_o = per.codes(own.cats["period"])
+    unit_o = unit_cat.codes(own.cats["region"])
+    shape = (max(len(unit_cat.items), 1), max(len(ind.items), 1), max(len(per.items), 1))
+    key_p = np.ravel_multi_index(
+        (
+            unit_codes.astype(np.int64),
+            ind_p[pc["indicator"][rows]] if rows.size else rows,
+            per_p[pc["period"][rows]] if rows.size else rows,
+        ),
+        shape,
+    )
+    oc = own.cols
+    key_o = (
+        np.ravel_multi_index(
+            (unit_o[oc["region"]].astype(np.int64), ind_o[oc["indicator"]], per_o[oc["period"]]),
+            shape,
+        )
+        if len(own)
+        else np.zeros(0, dtype=np.int64)
+    )
+    keep = ~np.isin(key_p, key_o)
+    out = parent.take(rows[keep])
+    inherited_from = out.cols["region"]
+    out = out.with_column("region", unit_codes[keep], unit_cat.items)
+    return out.with_column("inherited", inherited_from, list(prov))

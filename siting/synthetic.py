@@ -7,7 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from siting.dataset import Dataset, Indicator, Source, Value
+from siting.dataset import Dataset, Indicator, Source
+from siting.values import GAP, USED, ValueTable
 
 
 def dataset_from_matrix(
@@ -51,24 +52,103 @@ def dataset_from_matrix(
     sources = {
         "s": Source("s", "synthetic", "synthetic", "2025-01-01", "http://example.org", "news", 2)
     }
-    values = []
-    line = 2
-    for i in range(n):
-        for j in range(m):
-            x = matrix[i, j]
-            gap = bool(np.isnan(x))
-            values.append(
-                Value(
-                    codes[i],
-                    ids[j],
-                    period,
-                    None if gap else float(x),
-                    "s",
-                    "q",
-                    "",
-                    line=line,
-                    status="gap" if gap else "used",
-                )
-            )
-            line += 1
+    # the value rows, by column (row-major: region by region, indicators in order)
+    flat = np.asarray(matrix, dtype=float).reshape(-1)
+    gap = np.isnan(flat)
+    cols = {
+        "region": np.repeat(np.arange(n, dtype=np.int32), m),
+        "indicator": np.tile(np.arange(m, dtype=np.int32), n),
+        "period": np.zeros(n * m, dtype=np.int32),
+        "source": np.zeros(n * m, dtype=np.int32),
+        "quote": np.zeros(n * m, dtype=np.int32),
+        "note": np.zeros(n * m, dtype=np.int32),
+        "superseded_by": np.zeros(n * m, dtype=np.int32),
+        "inherited": np.zeros(n * m, dtype=np.int32),
+        "value": flat.copy(),
+        "line": np.arange(2, n * m + 2, dtype=np.int32),
+        "status": np.where(gap, GAP, USED).astype(np.int8),
+    }
+    cats = {
+        "region": codes,
+        "indicator": ids,
+        "period": [period],
+        "source": ["s"],
+        "quote": ["q"],
+        "note": [""],
+        "superseded_by": [""],
+        "inherited": [""],
+    }
+    values = ValueTable(cols, cats)
     return Dataset(root or Path("/nonexistent"), regions, indicators, sources, values)
+
+
+def write_data_folder(root: Path, n: int, m: int, *, seed: int = 0, gaps: float = 0.02) -> Path:
+    """A data folder in the project's own format (regions.csv, indicators.yaml, sources.csv,
+    values.csv with a source and quote per value, scenarios/bench.yaml): ``n`` regions x ``m``
+    indicators of seeded uniform values, ``gaps`` of them empty with a note. For benchmarks."""
+    import csv
+
+    rng = np.random.default_rng(seed)
+    X = np.round(rng.uniform(0, 100, size=(n, m)), 3)
+    gap = rng.random((n, m)) < gaps
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "scenarios").mkdir(exist_ok=True)
+    codes = [f"G{i:07d}" for i in range(n)]
+    with (root / "regions.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["code", "name_ko", "short_ko", "name_en", "short_en", "aliases"])
+        w.writerows(
+            [c, f"격자{i}", f"격자{i}", f"Cell {i}", f"Cell {i}", ""] for i, c in enumerate(codes)
+        )
+    lines = []
+    for j in range(m):
+        lines += [
+            f"c{j}:",
+            f"  name_ko: 기준{j}",
+            f"  name_en: Criterion {j}",
+            "  unit: u",
+            f"  direction: {'benefit' if j % 2 == 0 else 'cost'}",
+            "  group: synthetic",
+            '  period: "2025"',
+            "  range: [0, 100]",
+            "  description: synthetic uniform values",
+        ]
+    (root / "indicators.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (root / "sources.csv").write_text(
+        "id,title,publisher,date,url,kind,tier,via,note\n"
+        "synthetic,Synthetic grid values,siting benchmarks,2025-01-01,"
+        "https://example.org/synthetic,official,1,,seeded uniform values\n",
+        encoding="utf-8",
+    )
+    with (root / "values.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(
+            [
+                "region",
+                "indicator",
+                "period",
+                "value",
+                "unit",
+                "source",
+                "quote",
+                "quote_type",
+                "note",
+            ]
+        )
+        for i, c in enumerate(codes):
+            row = X[i]
+            for j in range(m):
+                if gap[i, j]:
+                    w.writerow([c, f"c{j}", "2025", "", "u", "", "", "", "synthetic gap"])
+                else:
+                    v = f"{row[j]:g}"
+                    w.writerow(
+                        [c, f"c{j}", "2025", v, "u", "synthetic", f"c{j} = {v}", "table", ""]
+                    )
+    crit = "\n".join(f"  c{j}:\n    weight: {j + 1}" for j in range(m))
+    (root / "scenarios" / "bench.yaml").write_text(
+        "name: bench\ndescription: synthetic benchmark\nmethod: wsm\nmissing: worst\n"
+        f"criteria:\n{crit}\n",
+        encoding="utf-8",
+    )
+    return root

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,8 @@ from siting.synthetic import dataset_from_matrix
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
+# tests (and the commands they start) use their own dataset cache, never the user's
+os.environ.setdefault("SITING_CACHE_DIR", tempfile.mkdtemp(prefix="siting-test-cache-"))
 
 
 def make_dataset(matrix: np.ndarray, directions: list[str] | None = None) -> Dataset:

@@ -13,7 +13,7 @@ from siting.dataset import Source, Value, load_dataset, resolve_conflicts
 from siting.periods import parse_period
 from siting.spatial import haversine_km
 
-from .conftest import REPO
+from .conftest import DATA, REPO
 
 
 @pytest.fixture(scope="module")
@@ -189,3 +189,48 @@ def test_distances_in_a_metric_crs_match_known_pairs() -> None:
 def test_bundled_paths_exist() -> None:
     assert (REPO / "data" / "regions.csv").exists()
     assert Path(load_dataset().root).is_dir()
+
+
+@pytest.mark.parametrize("level", ["sido", "sigungu"])
+def test_large_file_reader_matches_the_row_reader(
+    level: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The column-wise reader used for large values files returns the same rows and the same
+    problems, in the same order, as the row reader, on the shipped files and a broken one."""
+    from siting.dataset import _read_values
+
+    monkeypatch.setattr("siting.dataset.LARGE_CHUNK", 7)  # many chunks
+    from siting.sigungu import UNITS_FILE
+
+    sido = load_dataset(DATA, cache=False)
+    ds = load_dataset(DATA, level=level, cache=False)
+    codes = set(ds.region_codes)
+    files = [DATA / "values.csv"] if level == "sido" else sorted(DATA.glob("sigungu/values*.csv"))
+    broken = tmp_path / "values.csv"
+    text = files[0].read_text(encoding="utf-8").splitlines(keepends=True)
+    head, rows = text[0], text[1:40]
+    first = rows[0].split(",")
+    bad = [
+        ",".join(["99", *first[1:]]),  # unknown region
+        ",".join([first[0], "nope", *first[2:]]),  # unknown indicator
+        ",".join([*first[:2], "20xx", *first[3:]]),  # bad period
+        ",".join([*first[:3], "abc", *first[4:]]),  # not a number
+        ",".join([*first[:3], "nan", *first[4:]]),  # not finite
+        ",".join([*first[:3], "1e9", *first[4:]]),  # out of range (if a range is set)
+        ",".join([*first[:3], "", *first[4:6], "", "", ""]) + "\n",  # gap without a note
+        ",".join([*first[:4], "wrong-unit", *first[5:]]),
+        ",,,,,,,,\n",  # an empty row is skipped
+        ",".join([f" {first[0]} ", f"{first[1]}\u3000", *first[2:]]),  # white space is stripped
+        ",".join([*first[:5], "no-such-source", *first[6:]]),
+    ]
+    broken.write_text(head + "".join(rows) + "".join(bad), encoding="utf-8")
+    assert (DATA / UNITS_FILE).exists()
+    for path in [*files, broken]:
+        p1: list = []
+        p2: list = []
+        a = _read_values(path, codes, ds.indicators, ds.sources, p1, large=False)
+        b = _read_values(path, codes, ds.indicators, ds.sources, p2, large=True)
+        assert list(a) == list(b)
+        assert p1 == p2
+    assert len(p1) >= 8
+    assert sido.region_codes

@@ -13,6 +13,7 @@ from siting.cli import app
 from siting.config import Scenario
 from siting.score import score
 from siting.validate import validate_all
+from siting.values import ValueTable
 
 from .conftest import DATA, make_dataset
 
@@ -32,10 +33,10 @@ INHERITED = {(0, "c0"), (1, "c0"), (4, "c1")} | {(i, "c2") for i in range(5)}
 def unit_dataset():
     ds = make_dataset(X)
     codes = ds.region_codes
-    ds.values = [
+    ds.values = ValueTable.from_values(
         replace(v, inherited="P1") if (codes.index(v.region), v.indicator) in INHERITED else v
         for v in ds.values
-    ]
+    )
     ds.level = "sigungu"
     return ds
 
