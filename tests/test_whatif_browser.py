@@ -225,3 +225,50 @@ def test_recompute_speed_at_sigungu(page: object) -> None:
     n = len(sc.active_criteria)
     print(f"what-if recompute at 시군구 (229 units x {n} criteria): median {med:.3f} ms")
     assert med >= 0
+
+
+def _python_312() -> str | None:
+    """A Python 3.12+ interpreter that runs (pyenv shims may exist without one), or None."""
+    import glob
+    import subprocess
+    import sys
+
+    if sys.version_info >= (3, 12):
+        return sys.executable
+    names = [shutil.which(n) for n in ("python3.13", "python3.12")]
+    names += sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.1[2-9]*/bin/python3")))
+    for exe in filter(None, names):
+        probe = subprocess.run(
+            [exe, "-c", "import sys; assert sys.version_info >= (3, 12)"], capture_output=True
+        )
+        if probe.returncode == 0:
+            return exe
+    return None
+
+
+def test_weight_sums_follow_the_python_version(page: object) -> None:
+    """float_sum 'sequential' is sum() before 3.12, 'neumaier' is sum() from 3.12 on."""
+    import subprocess
+    import sys
+
+    rng = np.random.default_rng(9)
+    lists = [
+        [float(x) for x in rng.choice([0.1, 1 / 3, 1e6, 1e-7, 7.7, 0.0], 17)] for _ in range(60)
+    ]
+    js = page.evaluate(  # type: ignore[attr-defined]
+        """(ls) => ls.map((l) => [SitingWhatIf._internal.pySum(l, "sequential"),
+                                  SitingWhatIf._internal.pySum(l, "neumaier")])""",
+        lists,
+    )
+    if sys.version_info < (3, 12):
+        assert [a for a, _ in js] == [sum(x) for x in lists]
+    exe = _python_312()
+    if exe is None:
+        pytest.skip("no Python 3.12+ to check the compensated sum against")
+    code = "import json,sys; print(json.dumps([sum(x) for x in json.load(sys.stdin)]))"
+    out = subprocess.run(
+        [exe, "-c", code], input=json.dumps(lists), capture_output=True, text=True, check=True
+    )
+    want = json.loads(out.stdout)
+    assert [b for _, b in js] == want
+    assert any(a != b for a, b in js)  # the lists do tell the two sums apart
