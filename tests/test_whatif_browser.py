@@ -188,7 +188,8 @@ def test_state_round_trip_and_bad_input(page: object) -> None:
       const bad = ["#w=abc", "#p=nope&w=1:2:3&r=<script>&l=a b", "#%E0%A4%A", "&&==&", "#r=",
                    null, 42, "#w=" + "9".repeat(9000)].map((x) => S.decodeState(P, x));
       const wrong = S.decodeState(P, h.replace("p=power-first&", ""));
-      return {h, back, w, bad, wrong, pfRank: S.score(pf, back.weights).ranks};
+      const pfRank = S.score(pf, back.weights).ranks;
+      return {h, back, w, bad, wrong, pfRank, vsLoaded: S.rankChanges(P.scenario.rank, pfRank)};
     }"""
     )
     assert res["back"]["preset"] == "power-first" and res["back"]["weights"] == res["w"]
@@ -199,6 +200,8 @@ def test_state_round_trip_and_bad_input(page: object) -> None:
     assert res["bad"][1]["problems"]
     assert res["wrong"]["weights"] is None  # power-first's weights do not fit base's criteria
     assert all(x >= 0 for x in res["pfRank"])
+    want = [a - b if a and b else None for a, b in zip(r.rank, res["pfRank"], strict=True)]
+    assert res["vsLoaded"] == want and any(x is None for x in want)  # power-first excludes
 
 
 def test_recompute_speed_at_sigungu(page: object) -> None:

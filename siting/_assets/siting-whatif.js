@@ -259,6 +259,12 @@
     return { rank: rank, tied: tied, order: valid };
   }
 
+  /** Per region: fromRanks[i] - toRanks[i] (> 0: moved up), null where either is 0 (unranked).
+   * Use it to compare against another scenario than the one scored (e.g. the loaded one). */
+  function rankChanges(fromRanks, toRanks) {
+    return toRanks.map((r, i) => (r > 0 && fromRanks[i] > 0 ? fromRanks[i] - r : null));
+  }
+
   function failure(message) {
     return { ok: false, error: message, scores: null, ranks: null, tied: null };
   }
@@ -294,9 +300,7 @@
     const rest = [];
     for (let i = 0; i < n; i++) if (ranked.rank[i] === 0) rest.push(i);
     rest.sort((a, b) => (prep.codes[a] < prep.codes[b] ? -1 : 1));
-    const rankDelta = ranked.rank.map((r, i) =>
-      r > 0 && sc.rank[i] > 0 ? sc.rank[i] - r : null
-    );
+    const rankDelta = rankChanges(sc.rank, ranked.rank);
     return {
       ok: true,
       error: null,
@@ -522,6 +526,7 @@
     decodeState: decodeState,
     withPreset: withPreset,
     scenarioNames: scenarioNames,
+    rankChanges: rankChanges,
     effectiveWeights: function (payload, weights) {
       const read = readWeights(payload.scenario, weights);
       return read.error ? read : effectiveWeights(payload, read.raw);
