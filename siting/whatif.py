@@ -154,13 +154,13 @@ def shipped_presets(ds: Dataset) -> list[Result]:
     return out
 
 
-_HTML_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028"}
-_HTML_ESCAPES["\u2029"] = "\\u2029"
+# characters that may only occur inside JSON strings, written as \u escapes for <script>
+_HTML_SAFE = str.maketrans({c: f"\\u{ord(c):04x}" for c in "<>&\u2028\u2029"})
 
 
 def whatif_json(payload: dict[str, Any], *, for_html: bool = False) -> str:
     """The payload as compact JSON (floats exact); ``for_html`` makes it safe inside <script>."""
     text = json.dumps(payload, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     if for_html:
-        text = "".join(_HTML_ESCAPES.get(ch, ch) for ch in text)
+        text = text.translate(_HTML_SAFE)
     return text
