@@ -84,20 +84,12 @@ def rich_table(
     caption: str = "",
     right: Sequence[str] = (),
 ) -> RenderableType:
-    from rich.table import Table
+    """A terminal table laid out for the width it is printed at (see siting._fit_table):
+    ids and numbers never break; too wide a table is split or printed as records."""
+    from siting._fit_table import FitTable
 
-    t = Table(
-        title=title or None,
-        caption=caption or None,
-        caption_justify="left",
-        header_style="bold",
-        show_lines=False,
-    )
-    for c in columns:
-        t.add_column(c, justify="right" if c in right else "left", overflow="fold")
-    for r in rows:
-        t.add_row(*(_fmt(r.get(c)) for c in columns))
-    return t
+    cells = [[_fmt(r.get(c)) for c in columns] for r in rows]
+    return FitTable(cells, columns, title=title, caption=caption, right=right)
 
 
 def footer(result: Result) -> str:
