@@ -1026,7 +1026,7 @@ def _load_files(
                 errors, summary=f"the 시군구 data in {ds.root} has {len(errors)} problem(s)"
             )
         return ds
-    from siting.values import resolve_table
+    from siting.values import resolve_with_input_tiers
 
     root = data_dir(path)
     problems: list[Problem] = []
@@ -1049,7 +1049,7 @@ def _load_files(
     values = _read_values(
         root / VALUE_FILE, {r["code"] for r in regions}, indicators, sources, problems
     )
-    values = resolve_table(values, sources)
+    values = resolve_with_input_tiers(values, sources, indicators)
     facilities = (
         _read_csv(
             root / FACILITY_FILE,
@@ -1081,6 +1081,33 @@ def _load_files(
     return ds
 
 
+def value_tier(ds: Dataset, v: Value) -> int | None:
+    """The tier of a value: its source's, or for a computed value the weakest of its inputs'."""
+    from siting.values import input_tier
+
+    s = ds.sources.get(v.source)
+    if s is None:
+        return None
+    ind = ds.indicators.get(v.indicator)
+    if s.kind != "computed" or ind is None or not ind.computed_from:
+        return s.tier
+
+    def used_tier(region: str, indicator: str, period: str) -> int | None:
+        hit = ds.lookup(region, indicator, period)
+        if hit is not None and hit.source in ds.sources:
+            return ds.sources[hit.source].tier
+        tiers = [
+            ds.sources[o.source].tier
+            for o in ds.observations(region, indicator)
+            if o.status == "used" and o.source in ds.sources
+        ]
+        return max(tiers) if tiers else None
+
+    return input_tier(
+        v.region, v.indicator, v.period, s.tier, ind.computed_from, set(ds.indicators), used_tier
+    )
+
+
 def describe_value(ds: Dataset, v: Value) -> dict[str, Any]:
     """A JSON-ready description of one value with its source."""
     s = ds.sources.get(v.source)
@@ -1102,6 +1129,7 @@ def describe_value(ds: Dataset, v: Value) -> dict[str, Any]:
             "url": s.url,
             "kind": s.kind,
             "via": s.via,
+            "tier": value_tier(ds, v),
         },
     }
 

@@ -359,7 +359,7 @@ def load_sigungu(sido: Dataset) -> Dataset:
         _read_sources,
         _read_values,
     )
-    from siting.values import ValueTable, resolve_table
+    from siting.values import ValueTable, resolve_with_input_tiers
 
     root = sido.root
     problems: list[Problem] = []
@@ -386,7 +386,10 @@ def load_sigungu(sido: Dataset) -> Dataset:
             if rel.name.startswith("values") and (root / rel).exists()
         ]
     )
-    values = ValueTable.concat([resolve_table(own, sources), inherit(sido.values, own, units)])
+    inherited = inherit(sido.values, own, units)
+    values = ValueTable.concat(
+        [resolve_with_input_tiers(own, sources, indicators, context=[inherited]), inherited]
+    )
     return Dataset(
         root,
         units,

@@ -7,7 +7,7 @@ the few rows a command shows), so code that iterates over ``ds.values`` keeps wo
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
@@ -257,10 +257,94 @@ def _find(items: list[str], value: str) -> int:
         return -1
 
 
-def resolve_table(table: ValueTable, sources: dict[str, Source]) -> ValueTable:
+def input_tier(
+    region: str,
+    indicator: str,
+    period: str,
+    declared: int,
+    computed_from: Sequence[str],
+    known: set[str],
+    used_tier: Callable[[str, str, str], int | None],
+) -> int:
+    """The tier of a computed value: the weakest (highest) tier among its inputs — the used
+    values of the ``computed_from`` indicators for the same region and period (any period when
+    that one has none) — and the computed source's own tier for inputs that are files."""
+    tiers = [t for i in computed_from if i in known if (t := used_tier(region, i, period))]
+    if any(i not in known for i in computed_from) or not tiers:
+        tiers.append(declared)
+    return max(tiers)
+
+
+def tier_lookup(tables: Sequence[ValueTable], sources: dict[str, Source]):  # type: ignore[no-untyped-def]
+    """``used_tier(region, indicator, period)`` over resolved tables: the tier of the used value,
+    else the weakest tier of the used values of that indicator for the region, else None."""
+    exact: dict[tuple[str, str, str], int] = {}
+    loose: dict[tuple[str, str], int] = {}
+    for t in tables:
+        c, cats = t.cols, t.cats
+        for i in np.flatnonzero(c["status"] == USED):
+            key = (cats["region"][c["region"][i]], cats["indicator"][c["indicator"][i]])
+            src = cats["source"][c["source"][i]]
+            tier = sources[src].tier if src in sources else 9
+            exact[(*key, cats["period"][c["period"][i]])] = tier
+            loose[key] = max(loose.get(key, 0), tier)
+
+    def used_tier(region: str, indicator: str, period: str) -> int | None:
+        return exact.get((region, indicator, period)) or loose.get((region, indicator))
+
+    return used_tier
+
+
+def computed_row_tiers(
+    table: ValueTable,
+    sources: dict[str, Source],
+    indicators: dict[str, Any],
+    used_tier: Callable[[str, str, str], int | None],
+) -> np.ndarray:
+    """Per row: the source's tier, or for rows of ``computed`` sources :func:`input_tier`."""
+    c, cats = table.cols, table.cats
+    src = cats["source"]
+    declared = np.array([sources[s].tier if s in sources else 9 for s in src] or [9])
+    tiers = declared[c["source"]].astype(np.int64)
+    computed = {k for k, s in enumerate(src) if s in sources and sources[s].kind == "computed"}
+    for i in np.flatnonzero(np.isin(c["source"], list(computed))):
+        ind = indicators.get(cats["indicator"][c["indicator"][i]])
+        if ind is None or not ind.computed_from:
+            continue
+        tiers[i] = input_tier(
+            cats["region"][c["region"][i]],
+            ind.id,
+            cats["period"][c["period"][i]],
+            int(tiers[i]),
+            ind.computed_from,
+            set(indicators),
+            used_tier,
+        )
+    return tiers
+
+
+def resolve_with_input_tiers(
+    table: ValueTable,
+    sources: dict[str, Source],
+    indicators: dict[str, Any],
+    context: Sequence[ValueTable] = (),
+) -> ValueTable:
+    """:func:`resolve_table` where a computed value's tier is the weakest tier of its inputs
+    (inputs looked up in the provisionally resolved table and in ``context``)."""
+    provisional = resolve_table(table, sources)
+    used_tier = tier_lookup([provisional, *context], sources)
+    return resolve_table(
+        table, sources, row_tiers=computed_row_tiers(table, sources, indicators, used_tier)
+    )
+
+
+def resolve_table(
+    table: ValueTable, sources: dict[str, Source], row_tiers: np.ndarray | None = None
+) -> ValueTable:
     """Vectorised conflict rule (see :func:`siting.dataset.resolve_conflicts`): per (region,
     indicator, period) the lowest tier wins, then the newest source date, then the earliest line,
-    then the earliest row; the others become ``superseded`` with ``superseded_by = 'line N'``."""
+    then the earliest row; the others become ``superseded`` with ``superseded_by = 'line N'``.
+    ``row_tiers`` overrides the tier per row (computed values: their inputs' weakest tier)."""
     n = len(table)
     c = table.cols
     has = ~np.isnan(c["value"]) & (c["status"] != MISPRINT)  # a misprint is never used
@@ -278,7 +362,7 @@ def resolve_table(table: ValueTable, sources: dict[str, Source]) -> ValueTable:
         rows,
         c["line"][rows],
         -date_rank[c["source"][rows]],
-        tiers[c["source"][rows]],
+        tiers[c["source"][rows]] if row_tiers is None else row_tiers[rows],
         group[rows],
     )
     order = rows[np.lexsort(keys)]
