@@ -28,7 +28,7 @@ def wall(cmd: list[str], runs: int = 5) -> float:
 
 def engine(n: int, m: int, runs: int = 3) -> tuple[float, float]:
     from siting.config import Scenario
-    from siting.score import score
+    from siting.engine.score import score
     from siting.synthetic import dataset_from_matrix
 
     rng = np.random.default_rng(0)

@@ -3,7 +3,8 @@
 Run: python benchmarks/bench_sensitivity.py [--quick]
 
 Compared (issue 15):
-- ``siting.sensitivity.monte_carlo`` against a plain streaming numpy reference written below
+- ``siting.analysis.sensitivity.monte_carlo`` against a plain streaming numpy reference written
+  below
   (weights drawn per chunk, ``weights @ matrix``, ranks by argsort, acceptability by bincount,
   mean/median/percentiles from the counts) at 250 x 20 and 3,000 x 20; target <= 1.5x;
 - against a loop over pymcdm's WSM, one call per sample (plus its ranking), at 250 x 20:
@@ -32,9 +33,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from siting.analysis.sensitivity import monte_carlo, tipping_points  # noqa: E402
 from siting.config import Scenario  # noqa: E402
-from siting.score import score  # noqa: E402
-from siting.sensitivity import monte_carlo, tipping_points  # noqa: E402
+from siting.engine.score import score  # noqa: E402
 from siting.synthetic import dataset_from_matrix  # noqa: E402
 
 CHUNK = 5_000
@@ -119,7 +120,7 @@ import resource, sys, time
 sys.path.insert(0, {root!r})
 sys.path.insert(0, {bench!r})
 from bench_sensitivity import setup
-from siting.sensitivity import monte_carlo
+from siting.analysis.sensitivity import monte_carlo
 res = setup({n}, {m})
 t = time.perf_counter()
 monte_carlo(res, {samples}, 1)

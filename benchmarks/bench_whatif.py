@@ -45,7 +45,7 @@ def main() -> int:
 
     from siting.config import load_scenario
     from siting.dataset import load_dataset
-    from siting.score import score
+    from siting.engine.score import score
     from siting.whatif import shipped_presets, whatif_json, whatif_payload
 
     ds = load_dataset(None, level=args.level)

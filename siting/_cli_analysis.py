@@ -52,10 +52,10 @@ def compare(
     Examples: siting compare base power-first · siting compare base power-first
     talent-and-research -f markdown · siting compare base balanced-development --map maps/cmp.html
     """
-    from siting.compare import compare as run_compare
+    from siting.analysis.compare import compare as run_compare
     from siting.config import load_scenario
     from siting.dataset import load_dataset
-    from siting.score import score
+    from siting.engine.score import score
 
     if len(scenarios) < 2:
         raise SitingError(
@@ -212,9 +212,9 @@ def sensitivity(
     Examples: siting sensitivity · siting sensitivity -s power-first --samples 50000 --seed 7 ·
     siting sensitivity --uniform -f json -o robustness.json
     """
-    from siting.score import score
-    from siting.sensitivity import default_memory_limit
-    from siting.sensitivity import sensitivity as run
+    from siting.analysis.sensitivity import default_memory_limit
+    from siting.analysis.sensitivity import sensitivity as run
+    from siting.engine.score import score
 
     ds, sc = _load(scenario, level)
     result = score(ds, sc)

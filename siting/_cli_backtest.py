@@ -35,7 +35,7 @@ KindsOpt = Annotated[
 
 
 def _kinds(kinds: str | None) -> tuple[str, ...] | None:
-    from siting.backtest import DEFAULT_KINDS
+    from siting.analysis.backtest import DEFAULT_KINDS
 
     if kinds is None:
         return DEFAULT_KINDS
@@ -45,7 +45,7 @@ def _kinds(kinds: str | None) -> tuple[str, ...] | None:
 
 
 def _setup(scenario: str, decisions: Path | None, kinds: str | None, level: str = "sido"):  # type: ignore[no-untyped-def]
-    from siting.backtest import load_decisions
+    from siting.analysis.backtest import load_decisions
     from siting.cli import _load
 
     ds, sc = _load(scenario, level)
@@ -128,7 +128,7 @@ def backtest(
             v.validation_report(ds, sc, decs, validate.value, regularization, by, fmt.value), output
         )
         return
-    from siting.backtest import backtest as run
+    from siting.analysis.backtest import backtest as run
 
     bt = run(ds, sc, decs)
     _emit(
@@ -254,7 +254,7 @@ def fit_weights(
     from siting._cli_validate import fit_report
     from siting._io import atomic_write
     from siting._report_backtest import render
-    from siting.fit import fitted_scenario_yaml
+    from siting.analysis.fit import fitted_scenario_yaml
 
     ds, sc, decs = _setup(scenario, decisions, kinds, level)
     sections, fit = fit_report(ds, sc, decs, regularization, margin, by, bootstrap, seed)

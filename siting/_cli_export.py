@@ -65,8 +65,8 @@ def export_command(
     Examples: siting export -o exports/base.gpkg · siting export -s power-first -o power.xlsx ·
     siting export --level sigungu -f geojson · siting export -f xlsx --level sigungu
     """
+    from siting.engine.score import score
     from siting.export import export, format_for
-    from siting.score import score
 
     kind = format_for(output, fmt.value if fmt else None)
     ds, sc = _load(scenario, level)

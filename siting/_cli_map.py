@@ -88,8 +88,8 @@ def map_command(
     siting map --png maps/base.png · siting map --level sigungu ·
     siting map --sensitivity --samples 20000 --seed 7
     """
+    from siting.engine.score import score
     from siting.maps import build_map, render_png, robustness_layer, write_map
-    from siting.score import score
 
     tiles = check_tiles(tiles)
 

@@ -22,14 +22,14 @@ from siting._report_backtest import (
 )
 
 if TYPE_CHECKING:
-    from siting.backtest import Backtest, Decision
+    from siting.analysis.backtest import Backtest, Decision
     from siting.config import Scenario
     from siting.dataset import Dataset
 
 
 def with_baselines(content: Any, bt: Backtest, ds: Dataset, fmt: str, by: Any) -> Any:
     """The backtest output followed by the baselines comparison (and per-group results)."""
-    from siting.baselines import compare
+    from siting.analysis.baselines import compare
 
     sections = [comparison_section(compare(ds, bt))]
     if by is not None:
@@ -67,8 +67,8 @@ def _bundled() -> list[tuple[str, str | None]]:
 def all_scenarios(decisions: Path | None, kinds: str | None, level: str | None, fmt: str) -> Any:
     """Every bundled scenario at each level it runs at, beside the baselines."""
     from siting._cli_backtest import _setup
-    from siting.backtest import backtest
-    from siting.baselines import compare
+    from siting.analysis.backtest import backtest
+    from siting.analysis.baselines import compare
 
     levels = (level,) if level else ("sido", "sigungu")
     rows, notes = [], []
@@ -99,7 +99,7 @@ def _prior(sc: Scenario, criteria: list[str]) -> np.ndarray:
 
 
 def _prepare(ds: Dataset, sc: Scenario, decs: list[Decision]):  # type: ignore[no-untyped-def]
-    from siting.fit import decision_matrices, pairs_from
+    from siting.analysis.fit import decision_matrices, pairs_from
 
     if sc.method_name != "wsm":
         raise SitingError(
@@ -113,7 +113,7 @@ def _prepare(ds: Dataset, sc: Scenario, decs: list[Decision]):  # type: ignore[n
 
 
 def _pooled_section(ds: Dataset, val: Any, decs: list[Decision], sc: Scenario) -> Section:
-    from siting.baselines import compare_items
+    from siting.analysis.baselines import compare_items
 
     fitted = val.pooled_items
     ids = {it.decision for it in fitted}
@@ -125,7 +125,7 @@ def _pooled_section(ds: Dataset, val: Any, decs: list[Decision], sc: Scenario) -
 
 
 def _group_rows(val: Any, decs: list[Decision], by: str) -> list[dict[str, Any]]:
-    from siting.backtest import summarise
+    from siting.analysis.backtest import summarise
 
     group = {d.id: group_of(d, by) for d in decs}
     rows = []
@@ -157,7 +157,7 @@ def validation_report(
     fmt: str,
 ) -> Any:
     """``siting backtest --validate forward|loo``."""
-    from siting import validation as V
+    from siting.analysis import validation as V
 
     mats, pairs, prior = _prepare(ds, sc, decs)
     lam, curve = V.choose_regularization(mats, pairs, prior)
@@ -245,8 +245,8 @@ def _fit_sections(
 ) -> tuple[list[Section], Any]:
     """Weights (with bootstrap intervals), the regularisation curve, the fit summary, the
     criteria the decisions cannot tell apart and the leave-one-out detail."""
-    from siting import validation as V
-    from siting.fit import fit_weights
+    from siting.analysis import validation as V
+    from siting.analysis.fit import fit_weights
 
     mats, pairs, prior = _prepare(ds, sc, decs)
     lam, curve = V.choose_regularization(mats, pairs, prior, margin=margin)

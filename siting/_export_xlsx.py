@@ -33,7 +33,7 @@ from siting.export import (
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from siting.result import Result
+    from siting.engine.result import Result
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from siting.backtest import Backtest, Decision
-    from siting.baselines import Comparison
+    from siting.analysis.backtest import Backtest, Decision
+    from siting.analysis.baselines import Comparison
 
 
 @dataclass
@@ -89,7 +89,7 @@ def group_of(d: Decision, by: str) -> str:
 
 def by_group_section(bt: Backtest, by: str) -> Section:
     """The backtest summary per sector or kind."""
-    from siting.backtest import summarise
+    from siting.analysis.backtest import summarise
 
     groups: dict[str, list[str]] = {}
     for d in bt.decisions:

@@ -71,7 +71,7 @@ def data_files(root: Path) -> list[Path]:
 
 def _code_digest() -> bytes:
     h = hashlib.sha256()
-    for p in sorted(_PACKAGE.glob("*.py")):
+    for p in sorted(_PACKAGE.rglob("*.py")):
         h.update(p.name.encode())
         h.update(p.read_bytes())
     return h.digest()

@@ -178,8 +178,8 @@ def rank(
     Examples: siting rank · siting rank -s power-first --top 5 · siting rank -f csv -o rank.csv ·
     siting rank --level sigungu --top 20
     """
+    from siting.engine.score import score
     from siting.render import render_rank
-    from siting.score import score
 
     ds, sc = _load(scenario, level)
     result = score(ds, sc)
@@ -206,9 +206,9 @@ def explain(
     Examples: siting explain 경북 · siting explain Jeonnam -s power-first -f markdown ·
     siting explain 포항 --level sigungu
     """
+    from siting.engine.score import score
     from siting.regions import RegionResolver
     from siting.render import render_explain
-    from siting.score import score
 
     ds, sc = _load(scenario, level)
     code = RegionResolver(ds).resolve(region)

@@ -32,7 +32,7 @@ from siting._io import atomic_write
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from siting.result import Result
+    from siting.engine.result import Result
 
 __all__ = [
     "FORMATS",

@@ -1,6 +1,6 @@
 """Self-contained interactive HTML maps of results (folium + vendored Leaflet, no network).
 
-:func:`build_map` turns one or more :class:`~siting.result.Result` objects into ONE HTML file
+:func:`build_map` turns one or more :class:`~siting.engine.result.Result` objects into ONE HTML file
 that works offline: Leaflet 1.9.3 and its CSS (images as ``data:`` URIs) are vendored under
 ``siting/_assets`` and inlined, folium's CDN assets (jQuery, Bootstrap, Font Awesome,
 awesome-markers) are dropped, and the legend, ranked table and explanation cards are plain
@@ -38,9 +38,9 @@ from typing import TYPE_CHECKING, Any
 from siting._errors import SitingError
 
 if TYPE_CHECKING:
-    from siting.compare import Comparison
+    from siting.analysis.compare import Comparison
     from siting.dataset import Dataset
-    from siting.result import Result
+    from siting.engine.result import Result
 
 __all__ = [
     "ATTRIBUTION",
@@ -823,7 +823,7 @@ def _score_domain(result: Result) -> tuple[float, float, bool]:
     """(lo, hi, fixed): builtin methods are on 0-100; others use the observed range."""
     import numpy as np
 
-    from siting.aggregate import BUILTIN
+    from siting.engine.aggregate import BUILTIN
 
     if result.method in BUILTIN:
         return 0.0, 100.0, True
@@ -1920,11 +1920,11 @@ def _page_body(
 
 def rank_change_layers(cmp: Comparison, lang: str = "ko") -> list[MetricLayer]:
     """One rank-change layer per scenario after the first (the reference), for a
-    :class:`~siting.compare.Comparison`.
+    :class:`~siting.analysis.compare.Comparison`.
 
     Sign: value = rank under the reference − rank under the scenario, so **positive = moved
     up** (a smaller rank number) and is drawn blue, negative = moved down, red; the same sign
-    as :attr:`siting.compare.Mover.change`. A region excluded (unranked) in either scenario
+    as :attr:`siting.analysis.compare.Mover.change`. A region excluded (unranked) in either scenario
     has no value and is hatched, its tooltip saying where it was excluded.
     """
     t = T[lang]
@@ -2061,11 +2061,11 @@ def robustness_layer(
     k: int = 3,
 ) -> MetricLayer:
     """P(top ``k``) per region under weights sampled around the scenario's
-    (:func:`siting.sensitivity.monte_carlo`, the defaults of ``siting sensitivity``): a
+    (:func:`siting.analysis.sensitivity.monte_carlo`, the defaults of ``siting sensitivity``): a
     sequential 0–100 % layer; excluded regions are hatched. Deterministic for a seed."""
     import numpy as np
 
-    from siting.sensitivity import monte_carlo
+    from siting.analysis.sensitivity import monte_carlo
 
     t = T[lang]
     mc = monte_carlo(result, samples, seed, concentration)

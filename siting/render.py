@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from siting.result import Result
+    from siting.engine.result import Result
 
 FORMATS = ("table", "csv", "json", "markdown")
 

@@ -12,7 +12,7 @@ def validate_all(files: list[Path], data: str | Path | None = None) -> tuple[lis
     """Check the data folder and scenario files; return (problems, number of items checked)."""
     from siting.config import available_scenarios, load_scenario
     from siting.dataset import load_dataset
-    from siting.score import check_scenario
+    from siting.engine.score import check_scenario
 
     problems: list[Problem] = []
     ds = load_dataset(data, strict=False)
@@ -42,7 +42,7 @@ def validate_all(files: list[Path], data: str | Path | None = None) -> tuple[lis
         found = check_scenario(sc, target)
         problems.extend(found)
         if not found:
-            from siting.score import score
+            from siting.engine.score import score
 
             try:
                 res = score(target, sc)

@@ -1,7 +1,7 @@
 """The what-if payload: what the map's browser engine needs to re-score a scenario exactly.
 
 Every input of the aggregation except the weights is fixed by the data and the scenario's
-rules, so it is computed once, here, from a :class:`~siting.result.Result`:
+rules, so it is computed once, here, from a :class:`~siting.engine.result.Result`:
 
 - ``V`` (regions x criteria), the 0-1 scores *after* value functions, missing-value fills and
   the ``inherited:`` discount. Value-function bounds taken from data and the fills ``median`` /
@@ -9,11 +9,11 @@ rules, so it is computed once, here, from a :class:`~siting.result.Result`:
 - which regions the constraints and ``missing: exclude`` drop, which they force back in, and the
   bonus/penalty points per ranked region (constraints test indicator values, not weights);
 - criteria dropped because ``inherited: exclude`` left them without a value (their weight is
-  shared among the others, as :func:`siting.score.score` does).
+  shared among the others, as :func:`siting.engine.score.score` does).
 
 The browser (``siting/_assets/siting-whatif.js``) then only normalises weights, aggregates
 (wsm, wpm, topsis), adds the points and ranks with the tie rule of
-:func:`siting.score.rank_scores`. Each preset is a complete scenario entry of its own (its
+:func:`siting.engine.score.rank_scores`. Each preset is a complete scenario entry of its own (its
 value functions, rules and points may differ); the transformed columns are stored once in a
 shared pool and referenced by index, so presets that share a criterion share its column.
 Floats are written with ``repr`` (shortest round-trip form), so JSON carries them exactly.
@@ -27,12 +27,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from siting.aggregate import BUILTIN
-from siting.score import TIE_DECIMALS
+from siting.engine.aggregate import BUILTIN
+from siting.engine.score import TIE_DECIMALS
 
 if TYPE_CHECKING:
     from siting.dataset import Dataset
-    from siting.result import Result
+    from siting.engine.result import Result
 
 SCHEMA = "siting-whatif/1"
 # Python's sum() of floats is compensated (Neumaier) from 3.12 on; effective_weights() uses it
@@ -140,7 +140,7 @@ def shipped_presets(ds: Dataset) -> list[Result]:
     """The bundled scenarios scored on ``ds`` (those written for another level are skipped)."""
     from siting._errors import SitingError
     from siting.config import available_scenarios, load_scenario
-    from siting.score import score
+    from siting.engine.score import score
 
     out = []
     for name in available_scenarios():

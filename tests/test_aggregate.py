@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from siting import aggregate
+from siting.engine import aggregate
 
 pymcdm = pytest.importorskip("pymcdm")
 from pymcdm.methods import TOPSIS, WPM, WSM  # noqa: E402

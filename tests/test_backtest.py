@@ -9,15 +9,15 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from siting.backtest import (
+from siting.analysis.backtest import (
     Decision,
     backtest,
     guarded_scenario,
     poisson_binomial_tail,
     reciprocal_rank_tail,
 )
+from siting.analysis.fit import build_pairs, fit_weights, objective, solve
 from siting.dataset import Indicator, Value
-from siting.fit import build_pairs, fit_weights, objective, solve
 
 from .conftest import make_dataset, make_scenario
 
@@ -76,7 +76,7 @@ def test_leakage_guard_drops_an_indicator_that_encodes_the_decision() -> None:
     assert item.guard.dropped == [("c1", "encodes siting decisions")]
     assert item.rank == 3  # without the leak R00 is last on c0
     # without the guard the planted leak would have made it first
-    from siting.score import score
+    from siting.engine.score import score
 
     assert score(ds, sc).rank[0] == 1
 
@@ -158,8 +158,8 @@ def test_fit_agrees_with_brute_force_on_a_small_case() -> None:
 
 
 def test_fitted_scenario_is_a_valid_scenario(tmp_path) -> None:
+    from siting.analysis.fit import fitted_scenario_yaml
     from siting.config import load_scenario
-    from siting.fit import fitted_scenario_yaml
 
     ds, prior, decs = _synthetic_decisions(np.array([0.5, 0.3, 0.2]), n_dec=20)
     fit = fit_weights(ds, prior, decs)
@@ -232,7 +232,7 @@ def _named(matrix: np.ndarray, ids: list[str], directions: list[str] | None = No
 
 
 def test_tie_rank_puts_ties_in_the_middle_rounded_toward_the_top() -> None:
-    from siting.baselines import tie_rank
+    from siting.analysis.baselines import tie_rank
 
     s = np.array([5.0, 3.0, 3.0, 3.0, 1.0, np.nan])
     assert tie_rank(s, 0) == 1
@@ -254,7 +254,7 @@ def test_tie_rank_puts_ties_in_the_middle_rounded_toward_the_top() -> None:
 def test_indicator_baselines_on_a_hand_made_case(
     name: str, column: int, expected: list[int]
 ) -> None:
-    from siting.baselines import run_baseline
+    from siting.analysis.baselines import run_baseline
 
     X = np.array(
         [  # population, grdp, self-sufficiency, dist_seoul
@@ -272,7 +272,7 @@ def test_indicator_baselines_on_a_hand_made_case(
 
 
 def test_indicator_baseline_uses_only_data_known_at_the_date() -> None:
-    from siting.baselines import run_baseline
+    from siting.analysis.baselines import run_baseline
 
     ds = _named(np.array([[1.0], [2.0]]), ["population"])  # 2025
     ds.values.extend(
@@ -292,7 +292,7 @@ def test_indicator_baseline_uses_only_data_known_at_the_date() -> None:
 
 
 def test_previous_decision_baseline_on_a_hand_made_case() -> None:
-    from siting.baselines import PREVIOUS, run_baseline
+    from siting.analysis.baselines import PREVIOUS, run_baseline
 
     ds = make_dataset(np.zeros((5, 1)))
 
@@ -313,7 +313,7 @@ def test_previous_decision_baseline_on_a_hand_made_case() -> None:
 
 
 def test_compare_restricts_to_common_decisions_and_says_when_not_beaten() -> None:
-    from siting.baselines import compare
+    from siting.analysis.baselines import compare
 
     X = np.array([[1.0, 10.0], [2.0, 30.0], [3.0, 20.0]])
     ds = _named(X, ["c0", "population"])
@@ -347,8 +347,8 @@ def _dated_synthetic(true_w: np.ndarray, n_dec: int = 40, seed: int = 0):
 
 
 def test_forward_folds_never_train_on_later_decisions() -> None:
-    from siting.fit import decision_matrices, pairs_from
-    from siting.validation import forward_chain, forward_folds
+    from siting.analysis.fit import decision_matrices, pairs_from
+    from siting.analysis.validation import forward_chain, forward_folds
 
     ds, prior_sc, decs = _dated_synthetic(np.array([0.6, 0.3, 0.1]))
     planted = decision(99, ["R00"], [f"R{i:02d}" for i in range(1, 6)], when=date(2016, 3, 1))
@@ -362,7 +362,7 @@ def test_forward_folds_never_train_on_later_decisions() -> None:
         assert max(years) < f.year
         assert (k_planted in f.train) == (f.year > 2016)
     # folds cut at or before 2016 fit exactly the same weights with or without the plant
-    from siting.validation import _forward_weights
+    from siting.analysis.validation import _forward_weights
 
     pa, pb = pairs_from(crit, base), pairs_from(crit, mats)
     for lam in (0.0, None):  # a given strength, and one chosen inside each fold (nested)
@@ -379,8 +379,13 @@ def test_forward_folds_never_train_on_later_decisions() -> None:
 
 
 def test_validation_recovers_known_weights_out_of_sample() -> None:
-    from siting.fit import decision_matrices, pairs_from, solve
-    from siting.validation import bootstrap_weights, choose_regularization, forward_chain, intervals
+    from siting.analysis.fit import decision_matrices, pairs_from, solve
+    from siting.analysis.validation import (
+        bootstrap_weights,
+        choose_regularization,
+        forward_chain,
+        intervals,
+    )
 
     true_w = np.array([0.6, 0.3, 0.1])
     ds, prior_sc, decs = _dated_synthetic(true_w, n_dec=48)
@@ -402,8 +407,8 @@ def test_validation_recovers_known_weights_out_of_sample() -> None:
 
 
 def test_indistinguishable_names_constant_and_collinear_criteria() -> None:
-    from siting.fit import Pairs
-    from siting.validation import indistinguishable
+    from siting.analysis.fit import Pairs
+    from siting.analysis.validation import indistinguishable
 
     rng = np.random.default_rng(0)
     a = rng.normal(size=50)

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from siting import compare as cmpmod
-from siting.compare import compare
-from siting.score import score
+from siting.analysis import compare as cmpmod
+from siting.analysis.compare import compare
+from siting.engine.score import score
 
 from .conftest import make_dataset, make_scenario
 

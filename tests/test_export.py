@@ -16,6 +16,7 @@ from siting._errors import SitingError
 from siting._paths import data_dir
 from siting.config import load_scenario
 from siting.dataset import load_dataset
+from siting.engine.score import score
 from siting.export import (
     LAYER,
     export,
@@ -25,7 +26,6 @@ from siting.export import (
     format_for,
     stamp,
 )
-from siting.score import score
 
 from .conftest import DATA
 

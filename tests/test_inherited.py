@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from siting.cli import app
 from siting.config import Scenario
-from siting.score import score
+from siting.engine.score import score
 from siting.validate import validate_all
 from siting.values import ValueTable
 
@@ -55,7 +55,7 @@ def scenario(weights=(2.0, 1.0, 1.0), inherited=None, per=None, missing=None) ->
 
 def minmax(col: np.ndarray) -> np.ndarray:
     lo, hi = np.nanmin(col), np.nanmax(col)
-    # a constant column scores 1 for every region with a value (siting.transform)
+    # a constant column scores 1 for every region with a value (siting.engine.transform)
     return (col - lo) / (hi - lo) if hi > lo else np.where(np.isnan(col), np.nan, 1.0)
 
 

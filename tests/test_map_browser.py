@@ -527,7 +527,7 @@ def test_sigungu_labels_follow_zoom(tab: Page, sigungu_html: Path) -> None:
 
 
 def test_comparison_map_layers(tab: Page, data_dir: Path, tmp_path: Path) -> None:  # noqa: F811
-    from siting.compare import compare
+    from siting.analysis.compare import compare
 
     cmp = compare([result_for(data_dir, "test"), result_for(data_dir, "strict")])
     out = write_comparison_map(cmp, tmp_path / "cmp.html")
@@ -565,7 +565,7 @@ def test_comparison_map_layers(tab: Page, data_dir: Path, tmp_path: Path) -> Non
 
 
 def test_comparison_map_sigungu(tab: Page, sigungu_dir: Path, tmp_path: Path) -> None:  # noqa: F811
-    from siting.compare import compare
+    from siting.analysis.compare import compare
 
     cmp = compare([sigungu_result(sigungu_dir, "test"), sigungu_result(sigungu_dir, "strict")])
     page = tab.open(write_comparison_map(cmp, tmp_path / "cmp-sg.html"))

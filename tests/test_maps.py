@@ -22,6 +22,7 @@ import pytest
 from siting.config import load_scenario
 from siting.datafiles import VALUE_COLUMNS
 from siting.dataset import load_dataset
+from siting.engine.score import score
 from siting.maps import (
     ATTRIBUTION,
     MetricLayer,
@@ -36,7 +37,6 @@ from siting.maps import (
     robustness_layer,
     write_comparison_map,
 )
-from siting.score import score
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -928,7 +928,7 @@ def test_metric_format() -> None:
 
 
 def test_comparison_map(data_dir: Path, tmp_path: Path) -> None:
-    from siting.compare import compare
+    from siting.analysis.compare import compare
 
     a, b = result_for(data_dir, "test"), result_for(data_dir, "strict")
     cmp = compare([a, b])
@@ -983,7 +983,7 @@ def test_cli_compare_map(siting_exe: str, data_dir: Path, tmp_path: Path) -> Non
 
 
 def test_comparison_map_sigungu(sigungu_dir: Path, tmp_path: Path) -> None:
-    from siting.compare import compare
+    from siting.analysis.compare import compare
 
     cmp = compare([sigungu_result(sigungu_dir, "test"), sigungu_result(sigungu_dir, "strict")])
     page = write_comparison_map(cmp, tmp_path / "c.html").read_text(encoding="utf-8")
@@ -1095,7 +1095,7 @@ def test_thermal_and_reference_facilities(tmp_path: Path, sido_geojson: Path) ->
 
 
 def test_comparison_and_robustness_escape_payloads(xss_dir: Path, tmp_path: Path) -> None:
-    from siting.compare import compare
+    from siting.analysis.compare import compare
 
     a, b = result_for(xss_dir, "test"), result_for(xss_dir, "strict")
     page = write_comparison_map(compare([a, b]), tmp_path / "x.html").read_text(encoding="utf-8")

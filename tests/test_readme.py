@@ -44,3 +44,32 @@ def test_tour_writes_no_files_in_the_repository_root() -> None:
     commands = "\n".join(line.split("#", 1)[0] for line in TOUR.splitlines())
     for target in re.findall(r"(?:-o|--png|--map) (\S+)", commands):
         assert "/" in target and target.split("/")[0] in ("maps", "exports"), target
+
+
+def test_the_python_example_runs(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The README's notebook-style example, run as written (from an empty folder)."""
+    import contextlib
+    import io
+
+    code = README.split("```python", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SITING_DATA", str(DATA))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, "README.md", "exec"), {})  # noqa: S102
+    text = out.getvalue()
+    assert "경북" in text and (tmp_path / "maps" / "power-first-en.html").stat().st_size > 10_000
+
+
+def test_the_api_is_documented_and_lazy() -> None:
+    import subprocess
+    import sys
+
+    import siting
+
+    for name in siting.__all__:
+        assert getattr(siting, name) is not None
+        assert name == "__version__" or getattr(siting, name).__doc__, name
+    probe = "import sys, siting; print('numpy' in sys.modules, 'pandas' in sys.modules)"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert loaded.stdout.split() == ["False", "False"], loaded.stdout + loaded.stderr

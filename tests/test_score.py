@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from siting._errors import SitingError
-from siting.score import rank_scores, score
+from siting.engine.score import rank_scores, score
 
 from .conftest import make_dataset, make_scenario
 

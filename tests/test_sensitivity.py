@@ -9,10 +9,7 @@ import numpy as np
 import pytest
 
 from siting._errors import SitingError
-from siting.aggregate import get_aggregator
-from siting.result import Result
-from siting.score import TIE_DECIMALS, score
-from siting.sensitivity import (
+from siting.analysis.sensitivity import (
     SWEEP_POINTS,
     MonteCarlo,
     Sensitivity,
@@ -26,6 +23,9 @@ from siting.sensitivity import (
     sensitivity,
     tipping_points,
 )
+from siting.engine.aggregate import get_aggregator
+from siting.engine.result import Result
+from siting.engine.score import TIE_DECIMALS, score
 
 from .conftest import DATA, make_dataset, make_scenario
 
@@ -425,7 +425,7 @@ def test_streamed_output_is_byte_identical_on_the_shipped_data() -> None:
 def test_tipping_points_equal_the_previous_full_grid(
     seed: int, ties: str, walk: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import siting.sensitivity as S
+    import siting.analysis.sensitivity as S
 
     monkeypatch.setattr(S, "WALK_ABOVE", 0 if walk else 10**12)
     res = _case(seed + 10, "wsm", ties)

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from siting._errors import SitingError
-from siting.transform import make_value_function
+from siting.engine.transform import make_value_function
 
 
 def vf(**kw):

@@ -18,8 +18,8 @@ import pytest
 
 from siting.config import Scenario, available_scenarios, load_scenario
 from siting.dataset import Dataset, load_dataset
-from siting.result import Result
-from siting.score import rank_scores, score
+from siting.engine.result import Result
+from siting.engine.score import rank_scores, score
 from siting.whatif import SCHEMA, whatif_json, whatif_payload
 from tests.conftest import make_dataset, make_scenario
 

@@ -22,7 +22,7 @@ import pytest
 from typer.testing import CliRunner
 
 from siting.config import load_scenario
-from siting.score import score
+from siting.engine.score import score
 from siting.whatif import shipped_presets, whatif_json, whatif_payload
 from tests.test_whatif import CASE_IDS, CASES, dataset, random_weights, reweighted
 

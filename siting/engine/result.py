@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
     from siting.config import Scenario
     from siting.dataset import Dataset, Indicator
-    from siting.transform import ValueFunction
+    from siting.engine.transform import ValueFunction
 
 
 @dataclass(frozen=True)
@@ -176,6 +176,35 @@ class Result:
 
         return pd.DataFrame(self.rows(lang))
 
+    def to_frame(self, lang: str = "ko") -> pd.DataFrame:
+        """One row per region in rank order, indexed by code: ``rank`` numeric (nullable Int64,
+        <NA> for excluded regions), ``tied`` explicit, ``rank_label`` as printed (``=2``), scores,
+        coverage and, per criterion, the points it adds (``points:<id>``)."""
+        import pandas as pd
+
+        order = self.order()
+        frame = pd.DataFrame(self.rows(lang)).rename(columns={"rank": "rank_label"})
+        frame.insert(0, "rank", pd.array([int(self.rank[i]) or None for i in order], "Int64"))
+        frame.insert(1, "tied", [bool(self.tied[i]) for i in order])
+        for j, c in enumerate(self.criteria):
+            frame[f"points:{c.id}"] = [float(self.contributions[i, j]) for i in order]
+        return frame.set_index("code")
+
+    def _repr_html_(self) -> str:
+        """The top of the ranking as an HTML table (Jupyter); every string escaped."""
+        from html import escape
+
+        head = "".join(f"<th>{escape(h)}</th>" for h in ("rank", "region", "score", "data %"))
+        body = []
+        for r in self.rows()[:20]:
+            cells = (r["rank"], r["region"], r["score"], r["coverage_pct"])
+            body.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>")
+        caption = escape(f"scenario {self.scenario.name} · {self.method} · hash {self.hash}")
+        return (
+            f"<table><caption>{caption}</caption><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table>"
+        )
+
     def rows(self, lang: str = "ko") -> list[dict[str, Any]]:
         """:meth:`table` as records, without pandas (a missing score is NaN, as in the table,
         unless no region has one)."""
@@ -252,9 +281,13 @@ class Result:
         ]
 
     def explain(self, region: str) -> dict[str, Any]:
-        """Everything behind one region's score, JSON-ready."""
+        """Everything behind one region's score, JSON-ready; ``region`` as a code or any name
+        the CLI accepts (경북, Gyeongbuk; 포항, 경북 포항시 at 시군구 level)."""
         from siting.dataset import describe_value
+        from siting.regions import RegionResolver
 
+        if region not in self.regions:
+            region = RegionResolver(self.dataset).resolve(region)
         i = self.index(region)
         ds = self.dataset
         rows = []

@@ -1,13 +1,14 @@
 """Naive baselines a scenario has to beat, scored on the same decisions.
 
 Each baseline ranks every region by one simple rule, using only data known on the decision
-date (the leakage guard's rule, :func:`siting.backtest._known_by`):
+date (the leakage guard's rule, :func:`siting.analysis.backtest._known_by`):
 
 - ``population``: the most populous region first;
 - ``grdp``: the largest GRDP first;
 - ``power_self_sufficiency``: the highest power self-sufficiency (generation ÷ sales) first;
 - ``dist_seoul``: the region nearest Seoul City Hall first. Distance to a fixed point does not
-  change (``siting.backtest.TIME_INVARIANT``), so decisions older than the boundary base date
+  change (``siting.analysis.backtest.TIME_INVARIANT``), so decisions older than the boundary base
+  date
   (2023-09-15) use it too, as scenarios do;
 - ``previous_same_kind``: the region(s) the latest earlier decision of the same kind chose
   first, all others tied behind. Decisions on the same date do not count as earlier. For the
@@ -27,10 +28,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from siting.backtest import TIME_INVARIANT, Guard, Item, Summary, summarise, unscorable
+from siting.analysis.backtest import TIME_INVARIANT, Guard, Item, Summary, summarise, unscorable
 
 if TYPE_CHECKING:
-    from siting.backtest import Backtest, Decision
+    from siting.analysis.backtest import Backtest, Decision
     from siting.dataset import Dataset
 
 
@@ -63,7 +64,7 @@ def tie_rank(scores: np.ndarray, i: int) -> int:
 
 
 def _period_for(ds: Dataset, rule: Rule, d: Decision) -> str | None:
-    from siting.backtest import _latest_period_before
+    from siting.analysis.backtest import _latest_period_before
 
     periods = ds.periods_of(rule.indicator)
     if not periods:

@@ -1,4 +1,4 @@
-"""The scoring engine: dataset + scenario -> a :class:`~siting.result.Result`.
+"""The scoring engine: dataset + scenario -> a :class:`~siting.engine.result.Result`.
 
 Steps, in order: decision matrix (raw values) -> value functions -> missing-value policies ->
 constraints (exclusions, forced inclusions) -> aggregation over the included regions ->
@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from siting._errors import Problem, SitingError
-from siting.aggregate import ADDITIVE, BUILTIN, get_aggregator
+from siting.engine.aggregate import ADDITIVE, BUILTIN, get_aggregator
+from siting.engine.result import Adjustment, CriterionInfo, Imputation, Result
+from siting.engine.transform import make_value_function
 from siting.regions import RegionResolver
-from siting.result import Adjustment, CriterionInfo, Imputation, Result
-from siting.transform import make_value_function
 
 if TYPE_CHECKING:
     from siting.config import Constraint, Scenario

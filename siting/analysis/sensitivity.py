@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from siting._errors import SitingError
-from siting.aggregate import get_aggregator
-from siting.score import TIE_DECIMALS
+from siting.engine.aggregate import get_aggregator
+from siting.engine.score import TIE_DECIMALS
 
 if TYPE_CHECKING:
-    from siting.result import Result
+    from siting.engine.result import Result
 
 SWEEP_POINTS = 2001
 

@@ -5,7 +5,8 @@ Forward-chaining: for each cut year Y (a year in which some decision was taken, 
 and tested on every decision from Y on. A decision's training set therefore never holds a
 decision of its own year or later. The pooled result scores each decision once, with the
 weights of the fold cut at its own year (everything before its year), so pooled items are
-independent draws under the null and the exact p-values of :func:`siting.backtest.summarise`
+independent draws under the null and the exact p-values of
+:func:`siting.analysis.backtest.summarise`
 apply.
 
 Leave-one-decision-out fits on all other decisions (future ones included: it measures
@@ -19,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from siting.backtest import Guard, Item, Summary, summarise
-from siting.fit import DEFAULT_MARGIN, DecisionMatrix, Pairs, solve
+from siting.analysis.backtest import Guard, Item, Summary, summarise
+from siting.analysis.fit import DEFAULT_MARGIN, DecisionMatrix, Pairs, solve
 
 MIN_TRAIN = 3  # decisions a fold needs before its cut year
 REG_GRID = (0.0, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from siting.result import Result
+    from siting.engine.result import Result
 
 
 def _average_ranks(scores: np.ndarray) -> np.ndarray:

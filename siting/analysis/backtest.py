@@ -27,7 +27,7 @@ from siting.periods import parse_period
 if TYPE_CHECKING:
     from siting.config import Scenario
     from siting.dataset import Dataset
-    from siting.result import Result
+    from siting.engine.result import Result
 
 #: Decision kinds used by default: every kind that sites a computing facility (AI or not,
 #: single site or cluster). Only ``distributed_energy_zone`` (an energy-policy designation,
@@ -318,7 +318,7 @@ def guarded_scenario(ds: Dataset, scenario: Scenario, decision: Decision) -> tup
 
 
 def scored_for(ds: Dataset, scenario: Scenario, decision: Decision) -> tuple[Result, Guard]:
-    from siting.score import score
+    from siting.engine.score import score
 
     sc, guard = guarded_scenario(ds, scenario, decision)
     return score(ds, sc), guard

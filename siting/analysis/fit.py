@@ -25,7 +25,7 @@ import numpy as np
 from siting._errors import SitingError
 
 if TYPE_CHECKING:
-    from siting.backtest import Decision
+    from siting.analysis.backtest import Decision
     from siting.config import Scenario
     from siting.dataset import Dataset
 
@@ -91,7 +91,7 @@ class DecisionMatrix:
 
     def ranks(self, w: np.ndarray) -> list[int]:
         """Competition rank of each chosen region among all ranked regions (0 = excluded)."""
-        from siting.score import TIE_DECIMALS
+        from siting.engine.score import TIE_DECIMALS
 
         s = np.round(self.scores(w), TIE_DECIMALS)
         return [
@@ -105,7 +105,7 @@ def decision_matrices(
 ) -> list[DecisionMatrix]:
     """Every decision that can be scored, each with its own leakage guard (others are left out;
     the backtest names them)."""
-    from siting.backtest import NothingKnown, scored_for, unscorable
+    from siting.analysis.backtest import NothingKnown, scored_for, unscorable
 
     crit = list(scenario.active_criteria)
     out = []

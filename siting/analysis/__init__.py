@@ -1,0 +1,1 @@
+"""Analyses over results: comparison, sensitivity, backtests, fitted weights, baselines."""

@@ -1,0 +1,1 @@
+"""The scoring engine: value functions, aggregation, scoring and its result."""
