@@ -56,7 +56,7 @@ def test_the_python_example_runs(tmp_path: Path, monkeypatch) -> None:  # type: 
     monkeypatch.setenv("SITING_DATA", str(DATA))
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(compile(code, "README.md", "exec"), {})  # noqa: S102
+        exec(compile(code, "README.md", "exec"), {})
     text = out.getvalue()
     assert "경북" in text and (tmp_path / "maps" / "power-first-en.html").stat().st_size > 10_000
 
