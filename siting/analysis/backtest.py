@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
-from functools import reduce
+from functools import lru_cache, reduce
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -341,12 +341,20 @@ MC_DRAWS = 1_000_000
 MC_METHOD = "monte carlo (1e6 draws)"
 
 
-def _mc_reciprocal_tail(ns: list[int], observed: float) -> float:
+@lru_cache(maxsize=4)
+def _mc_reciprocal_sums(ns: tuple[int, ...]) -> np.ndarray:
+    """The seeded Monte Carlo draws of sum_i 1/R_i (the same for every observed value, so a
+    scenario and its baselines on the same decisions share one set of draws)."""
     rng = np.random.default_rng(0)
     total = np.zeros(MC_DRAWS)
     for n in ns:
         total += 1.0 / rng.integers(1, n + 1, size=MC_DRAWS)
-    return float(np.mean(total >= observed - 1e-12))
+    total.flags.writeable = False
+    return total
+
+
+def _mc_reciprocal_tail(ns: list[int], observed: float) -> float:
+    return float(np.mean(_mc_reciprocal_sums(tuple(ns)) >= observed - 1e-12))
 
 
 def _exact_reciprocal_tail(ns: list[int], observed: float) -> float | None:
