@@ -17,6 +17,8 @@ from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.table import Table
 from rich.text import Text
 
+from siting._term import escape_controls
+
 _BORDER = 3  # a column's share of the box: "│ " + " "
 _HINT = "widen the terminal (e.g. COLUMNS=160) or use -f csv|markdown for one table"
 
@@ -37,11 +39,12 @@ class FitTable:
         caption: str = "",
         right: Iterable[str] = (),
     ) -> None:
-        self.rows = [list(r) for r in rows]
-        self.columns = list(columns)
-        self.title = title
-        self.caption = caption
-        self.right = set(right)
+        # data-supplied text is shown as plain text: no markup, control characters escaped
+        self.rows = [[escape_controls(str(c)) for c in r] for r in rows]
+        self.columns = [escape_controls(str(c)) for c in columns]
+        self.title = escape_controls(title)
+        self.caption = escape_controls(caption)
+        self.right = {escape_controls(str(c)) for c in right}
         key = 2 if len(self.columns) > 2 and self.columns[0] == "rank" else 1
         self.key = list(range(min(key, len(self.columns))))
 
@@ -80,8 +83,8 @@ class FitTable:
     # ----------------------------------------------------------------- rendering
     def _table(self, cols: Sequence[int], title: str, caption: str) -> Table:
         t = Table(
-            title=title or None,
-            caption=caption or None,
+            title=Text(title) if title else None,
+            caption=Text(caption) if caption else None,
             caption_justify="left",
             header_style="bold",
             show_lines=False,
@@ -90,7 +93,7 @@ class FitTable:
             name = self.columns[j]
             unbreakable = self._min_width(j) == self._full_width(j)
             t.add_column(
-                name,
+                Text(name),
                 justify="right" if name in self.right else "left",
                 min_width=self._min_width(j),
                 no_wrap=unbreakable,
