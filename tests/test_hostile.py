@@ -899,7 +899,7 @@ def test_tiles_must_be_an_http_url_template(cli, tmp_path: Path, tiles: str) -> 
     "tiles", ["none", "OpenStreetMap", "CartoDB positron", "https://t.example.org/{z}/{x}/{y}.png"]
 )
 def test_good_tiles_are_accepted(tiles: str) -> None:
-    from siting._cli_map import check_tiles
+    from siting.cli.map import check_tiles
 
     assert check_tiles(tiles) == tiles
 

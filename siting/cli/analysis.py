@@ -9,8 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from siting._errors import SitingError
-from siting.cli import (
-    _STATE,
+from siting.cli._app import (
     Fmt,
     FormatOpt,
     Lang,
@@ -21,6 +20,7 @@ from siting.cli import (
     _emit,
     _load,
     app,
+    state,
 )
 
 
@@ -63,9 +63,9 @@ def compare(
         )
     from siting._paths import data_dir
 
-    scs = [load_scenario(s, data_dir(_STATE["data"])) for s in scenarios]
+    scs = [load_scenario(s, data_dir(state().data)) for s in scenarios]
     lvl = level or next((s.level for s in scs if s.level), None) or "sido"
-    ds = load_dataset(_STATE["data"], level=str(lvl))
+    ds = load_dataset(state().data, level=str(lvl))
     results = [score(ds, sc) for sc in scs]
     ks = tuple(sorted({top_k, 5} if top_k != 5 else {3, 5}))
     cmp = run_compare(results, top_k=ks, movers=movers)

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from siting.cli import LevelOpt, ScenarioOpt, _load, app
+from siting.cli._app import LevelOpt, ScenarioOpt, _load, app
 
 __all__ = ["export_command"]
 

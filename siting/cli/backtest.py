@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from siting.cli import (
+from siting.cli._app import (
     Fmt,
     FormatOpt,
     Lang,
@@ -46,7 +46,7 @@ def _kinds(kinds: str | None) -> tuple[str, ...] | None:
 
 def _setup(scenario: str, decisions: Path | None, kinds: str | None, level: str = "sido"):  # type: ignore[no-untyped-def]
     from siting.analysis.backtest import load_decisions
-    from siting.cli import _load
+    from siting.cli._app import _load
 
     ds, sc = _load(scenario, level)
     decs = load_decisions(ds, str(decisions) if decisions else None, _kinds(kinds))
@@ -117,7 +117,7 @@ def backtest(
     siting backtest --validate forward · siting backtest --all-scenarios -f markdown ·
     siting backtest --decisions my-decisions.csv --kinds all --by sector
     """
-    from siting import _cli_validate as v
+    from siting.cli import _validation_report as v
 
     if all_scenarios:
         _emit(v.all_scenarios(decisions, kinds, level, fmt.value), output)
@@ -251,10 +251,10 @@ def fit_weights(
     Examples: siting fit-weights -o fitted.yaml · siting rank -s fitted.yaml ·
     siting fit-weights --prior power-first -r 20 · siting fit-weights --by sector
     """
-    from siting._cli_validate import fit_report
     from siting._io import atomic_write
     from siting._report_backtest import render
     from siting.analysis.fit import fitted_scenario_yaml
+    from siting.cli._validation_report import fit_report
 
     ds, sc, decs = _setup(scenario, decisions, kinds, level)
     sections, fit = fit_report(ds, sc, decs, regularization, margin, by, bootstrap, seed)

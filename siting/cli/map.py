@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from siting._errors import SitingError
-from siting.cli import _STATE, Lang, LangOpt, LevelOpt, OutputOpt, ScenarioOpt, _load, app
+from siting.cli._app import Lang, LangOpt, LevelOpt, OutputOpt, ScenarioOpt, _load, app
 
 __all__ = ["map_command"]
 
@@ -125,4 +125,3 @@ def map_command(
         render_png(out, png)
         if not is_stdout(png):
             typer.echo(f"wrote {png}", err=True)
-    _ = _STATE

@@ -54,10 +54,10 @@ def with_baselines(content: Any, bt: Backtest, ds: Dataset, fmt: str, by: Any) -
 def _bundled() -> list[tuple[str, str | None]]:
     """(name, own level) of every bundled scenario, by name."""
     from siting._paths import data_dir
-    from siting.cli import _STATE
+    from siting.cli._app import state
     from siting.config import load_scenario
 
-    root = data_dir(_STATE["data"])
+    root = data_dir(state().data)
     out = []
     for p in sorted((root / "scenarios").glob("*.yaml")):
         out.append((p.stem, load_scenario(p.stem, root).level))
@@ -66,9 +66,9 @@ def _bundled() -> list[tuple[str, str | None]]:
 
 def all_scenarios(decisions: Path | None, kinds: str | None, level: str | None, fmt: str) -> Any:
     """Every bundled scenario at each level it runs at, beside the baselines."""
-    from siting._cli_backtest import _setup
     from siting.analysis.backtest import backtest
     from siting.analysis.baselines import compare
+    from siting.cli.backtest import _setup
 
     levels = (level,) if level else ("sido", "sigungu")
     rows, notes = [], []
