@@ -14,6 +14,7 @@ population:
   direction: benefit
   group: industry
   period: "2025-09-30"
+  publication_lag_months: 1  # resident registration counts are published the month after
   range: [0, 20000000]
   description: >
     Resident-registered population of the unit at the end of September 2025 (행정안전부
@@ -29,6 +30,7 @@ population_density:
   direction: cost
   group: policy
   period: "2025-09-30"
+  publication_lag_months: 1  # resident registration counts are published the month after
   range: [0, 40000]
   computed_from: [population, area]
   description: >
@@ -45,6 +47,7 @@ grdp:
   direction: benefit
   group: industry
   period: "2019"
+  publication_lag_months: 12  # published about a year after the period
   range: [0, 1000]
   description: >
     Nominal GRDP (당해년가격) of the unit in 2019 from the KOSIS 시군구 GRDP series (2015 base),
@@ -61,6 +64,7 @@ grdp_per_resident:
   direction: benefit
   group: industry
   period: "2019"
+  publication_lag_months: 12  # published about a year after the period
   range: [0, 1000]
   computed_from: [grdp, population]
   description: >

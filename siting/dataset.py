@@ -64,6 +64,8 @@ class Indicator:
     computed_from: tuple[str, ...] = ()
     encodes_decisions: bool = False
     known_from_start: bool = False  # a status in force over its whole period (e.g. a statute)
+    # months between the end of a period and the publication of its figures (backtest guard)
+    publication_lag_months: int = 0
 
     def name(self, lang: str = "en") -> str:
         return self.name_ko if lang == "ko" else self.name_en
@@ -382,6 +384,7 @@ def _read_indicators(path: Path, problems: list[Problem]) -> dict[str, Indicator
         "computed_from",
         "encodes_decisions",
         "known_from_start",
+        "publication_lag_months",
     }
     for key, spec in raw.items():
         line = lines.get((key,))
@@ -431,6 +434,7 @@ def _read_indicators(path: Path, problems: list[Problem]) -> dict[str, Indicator
             computed_from=tuple(spec.get("computed_from") or ()),
             encodes_decisions=bool(spec.get("encodes_decisions", False)),
             known_from_start=bool(spec.get("known_from_start", False)),
+            publication_lag_months=int(spec.get("publication_lag_months") or 0),
         )
     return out
 

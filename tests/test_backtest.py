@@ -416,3 +416,20 @@ def test_indistinguishable_names_constant_and_collinear_criteria() -> None:
     p = Pairs(["a", "b", "flat", "free"], D, np.zeros(50), np.arange(50), np.zeros(50, dtype=int))
     found = {r["criteria"] for r in indistinguishable(p)}
     assert found == {"flat", "a ~ b"}
+
+
+def test_figures_count_as_known_only_after_their_publication_lag() -> None:
+    """GRDP of a year is published about a year later; KEPCO's annual figures a quarter later;
+    a decision dated by month or year is taken at its earliest day."""
+    from siting.analysis.backtest import _known_by, load_decisions
+    from siting.dataset import load_dataset
+
+    ds = load_dataset()
+    assert ds.indicators["grdp"].publication_lag_months == 12
+    assert not _known_by(ds, "grdp", "2024", date(2025, 6, 1))
+    assert _known_by(ds, "grdp", "2023", date(2025, 6, 1))
+    assert not _known_by(ds, "power_sales", "2024", date(2025, 2, 1))
+    assert _known_by(ds, "power_sales", "2024", date(2025, 4, 1))
+    decs = {d.id: d for d in load_decisions(ds, kinds=None)}
+    assert decs["dec-aws-seoul-2016"].date == date(2016, 1, 1)  # dated "2016-01"
+    assert decs["dec-naver-chuncheon-2011"].date == date(2011, 1, 1)  # dated "2011"

@@ -13,6 +13,7 @@ ranks has an exact discrete distribution; both tail probabilities are computed e
 
 from __future__ import annotations
 
+import calendar
 import math
 from dataclasses import dataclass, field
 from datetime import date
@@ -203,7 +204,7 @@ def load_decisions(
                 id=r["id"],
                 project=r["project"],
                 organization=r.get("organization", ""),
-                date=per.end,
+                date=per.start,  # "2016-01" or "2011": the earliest day it may have been made
                 date_text=r["date"],
                 kind=r["kind"],
                 chosen=chosen,
@@ -249,11 +250,23 @@ def _units_of(ds: Dataset, provinces: list[str], places: str) -> list[str]:
 
 
 def _known_by(ds: Dataset, indicator: str, period: str, when: date) -> bool:
-    """Were the data of this period known on ``when``?"""
+    """Were the data of this period published by ``when``? A period's figures are known
+    ``publication_lag_months`` after it ends (indicators.yaml; e.g. GRDP about a year later),
+    a status in force from its start (``known_from_start``)."""
     per = parse_period(period)
-    if ds.indicators[indicator].known_from_start:
+    ind = ds.indicators[indicator]
+    if ind.known_from_start:
         return per.start <= when
-    return per.end <= when
+    return _add_months(per.end, ind.publication_lag_months) <= when
+
+
+def _add_months(day: date, months: int) -> date:
+    if months <= 0:
+        return day
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    last = calendar.monthrange(year, month)[1]
+    return day.replace(year=year, month=month, day=min(day.day, last))
 
 
 def _latest_period_before(ds: Dataset, indicator: str, when: date, coverage: int) -> str | None:
