@@ -126,9 +126,10 @@ def test_own_share_counts_weight_on_own_values() -> None:
     # unit 2: c0 own, c1 own, c2 inherited -> 75 %; unit 4: c0 own only -> 50 %
     np.testing.assert_allclose(res.own_share, [0.25, 0.25, 0.75, 0.75, 0.5])
     assert res.own_share_mean() == pytest.approx(0.5)
-    half = score(unit_dataset(), scenario(weights=(2.0, 1.0, 1.0), inherited=0.5))
-    # unit 2 with inherited counting half: 0.75 / (0.75 + 0.125)
-    assert half.own_share[2] == pytest.approx(0.75 / 0.875)
+    # a discount lowers the inherited values' points, not how much weight rests on them
+    for policy in (0.5, 0.0):
+        other = score(unit_dataset(), scenario(weights=(2.0, 1.0, 1.0), inherited=policy))
+        np.testing.assert_allclose(other.own_share, res.own_share)
 
 
 def test_sido_level_has_no_inherited_reporting() -> None:
@@ -164,7 +165,7 @@ def test_validate_warns_when_a_sigungu_scenario_rests_on_provinces(tmp_path: Pat
     )
     light = tmp_path / "light.yaml"
     light.write_text(
-        "name: light\nlevel: sigungu\ninherited: exclude\ncriteria:\n"
+        "name: light\nlevel: sigungu\ncriteria:\n"
         "  power_self_sufficiency: {weight: 20}\n  dist_seoul: {weight: 80}\n",
         encoding="utf-8",
     )
@@ -173,3 +174,17 @@ def test_validate_warns_when_a_sigungu_scenario_rests_on_provinces(tmp_path: Pat
     assert [Path(p.file or "").name for p in warns] == ["heavy.yaml"]
     res = CliRunner().invoke(app, ["validate", str(heavy)], env={"SITING_DATA": str(DATA)})
     assert res.exit_code == 0 and "warning" in res.output
+
+
+def test_constraints_skip_inherited_values_under_exclude() -> None:
+    """power-first excludes units whose province generates < 30 % of its sales; with
+    inherited: exclude that province value is not the unit's, so the rule does not fire."""
+    from siting.config import load_scenario as load
+
+    ds = __import__("siting").load_dataset(level="sigungu")
+    base = load("power-first", DATA)
+    plain = score(ds, base)
+    own_only = score(ds, base.model_copy(update={"inherited": "exclude"}))
+    assert (~plain.included).sum() > 20
+    assert own_only.included.all()
+    assert any("not applied to" in w and "inherited: exclude" in w for w in own_only.warnings)

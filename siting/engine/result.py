@@ -112,22 +112,15 @@ class Result:
 
     @property
     def own_share(self) -> np.ndarray:
-        """Per region, the share of the effective weight that rests on its own values.
-
-        Each cell counts with its criterion's weight, an inherited value with weight times the
-        discount factor; missing (imputed) cells and inherited values under ``exclude`` count
-        in the denominator but not as own. All own at 시도 level."""
+        """Per region, the share of the scenario's effective weight that rests on the region's
+        own values: criteria whose value is inherited from the province (whatever the discount)
+        or missing count in the total but not as own. All own at 시도 level."""
         n, m = self.raw.shape
         inh = self.inherited if self.inherited is not None else np.zeros((n, m), dtype=bool)
-        disc = self.discount if self.discount is not None else np.ones(m)
         w = self.weights[None, :]
-        has = ~np.isnan(self.raw)
-        own = has & ~inh
-        eff = np.where(inh & has, w * disc[None, :], w)
-        total = eff.sum(axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            share = np.where(total > 0, (eff * own).sum(axis=1) / total, 0.0)
-        return share
+        own = ~np.isnan(self.raw) & ~inh
+        total = float(self.weights.sum())
+        return (w * own).sum(axis=1) / total if total > 0 else np.zeros(n)
 
     @property
     def has_inherited(self) -> bool:

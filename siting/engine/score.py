@@ -164,9 +164,14 @@ def _constraint_values(ds: Dataset, con: Constraint) -> np.ndarray:
 
 
 def _constraint_hits(
-    ds: Dataset, con: Constraint, regions: list[str], resolver: RegionResolver | None
+    ds: Dataset,
+    con: Constraint,
+    regions: list[str],
+    resolver: RegionResolver | None,
+    own_only: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(fires, could_not_evaluate, values) for one constraint over all regions."""
+    """(fires, could_not_evaluate, values) for one constraint over all regions; ``own_only``
+    (inherited: exclude) treats values inherited from the province as missing."""
     n = len(regions)
     mask = np.ones(n, dtype=bool)
     if con.regions:
@@ -177,6 +182,10 @@ def _constraint_hits(
     unknown = np.zeros(n, dtype=bool)
     if con.indicator:
         vals = _constraint_values(ds, con)
+        if own_only:
+            assert con.indicator is not None
+            period = con.period or ds.indicators[con.indicator].period
+            vals[ds.inherited_mask(con.indicator, period)] = np.nan
         unknown = mask & np.isnan(vals)
         cond = np.ones(n, dtype=bool)
         for key, (op, _) in _OPS.items():
@@ -300,8 +309,17 @@ def score(ds: Dataset, scenario: Scenario) -> Result:
     for con in scenario.constraints:
         if not con.enabled:
             continue
-        fires, unknown, vals = _constraint_hits(ds, con, regions, resolver)
-        for i in np.flatnonzero(unknown):
+        own_only = bool(con.indicator) and scenario.inherited_policy(con.indicator) == "exclude"
+        fires, unknown, vals = _constraint_hits(ds, con, regions, resolver, own_only)
+        missing_at = np.flatnonzero(unknown)
+        if missing_at.size > 5:
+            why = "no value of their own (inherited: exclude)" if own_only else "no value"
+            warnings.append(
+                f"rule '{con.reason}' not applied to {missing_at.size} regions "
+                f"({why} of {con.indicator})"
+            )
+            missing_at = missing_at[:0]
+        for i in missing_at:
             warnings.append(
                 f"{ds.region_name(regions[i])}: rule '{con.reason}' not applied "
                 f"(no {con.indicator} value)"
