@@ -74,8 +74,8 @@ def comparison_section(cmp: Comparison, title: str = "") -> Section:
         cmp.verdict,
         f"{len(cmp.common)} decisions common to the scenario and every baseline; "
         f"{n_left} scored by the scenario but not by some baseline (no data known at the date)",
-        "baselines: see siting/baselines.py (ties: middle of the tied block, rounded toward "
-        "the top; previous_same_kind: all tie for the first decision of a kind)",
+        "baselines: see siting/analysis/baselines.py (ties: middle of the tied block, rounded "
+        "toward the top; previous_same_kind: all tie for the first decision of a kind)",
         P_NOTE,
     ]
     return Section(

@@ -912,8 +912,9 @@ def _read_values_large(
     out["line"] = line[keep].astype(np.int32)
     status = np.where(np.isnan(out["value"]), 2, 0).astype(np.int8)
     if "quote_type" in codes:  # a printed figure its own source contradicts: never used
-        mis = _find_code(cats["quote_type"], "misprint")
-        status[(codes["quote_type"][keep] == mis) & (status == 0)] = 3
+        for rejected in REJECTED_QUOTE_TYPES:
+            mis = _find_code(cats["quote_type"], rejected)
+            status[(codes["quote_type"][keep] == mis) & (status == 0)] = 3
     out["status"] = status
     table = ValueTable(out, out_cats)
     problems.extend(_duplicate_rows_columnar(table, str(path)))
@@ -955,11 +956,15 @@ def _duplicate_rows_columnar(table: ValueTable, file: str) -> list[Problem]:
 
 
 def _status(value: float | None, quote_type: str) -> str:
-    """gap for an empty value; misprint for a printed figure its own source contradicts
-    (quote_type misprint: never used, kept visible); else used (until conflicts are resolved)."""
+    """gap for an empty value; rejected for a figure its own source contradicts (quote_type
+    misprint) or whose printed inputs show another basis than the indicator's definition
+    (quote_type wrong_basis): never used, kept visible; else used (until conflicts are resolved)."""
     if value is None:
         return "gap"
-    return "misprint" if quote_type == "misprint" else "used"
+    return "rejected" if quote_type in REJECTED_QUOTE_TYPES else "used"
+
+
+REJECTED_QUOTE_TYPES = ("misprint", "wrong_basis")
 
 
 def resolve_conflicts(values: list[Value], sources: dict[str, Source]) -> list[Value]:

@@ -15,7 +15,7 @@ import numpy as np
 if TYPE_CHECKING:
     from siting.dataset import Source, Value
 
-STATUSES = ("used", "superseded", "gap", "misprint")
+STATUSES = ("used", "superseded", "gap", "rejected")
 USED, SUPERSEDED, GAP, MISPRINT = 0, 1, 2, 3
 # string columns, stored as codes into a list of categories
 TEXT = ("region", "indicator", "period", "source", "quote", "note", "superseded_by", "inherited")
@@ -347,7 +347,7 @@ def resolve_table(
     ``row_tiers`` overrides the tier per row (computed values: their inputs' weakest tier)."""
     n = len(table)
     c = table.cols
-    has = ~np.isnan(c["value"]) & (c["status"] != MISPRINT)  # a misprint is never used
+    has = ~np.isnan(c["value"]) & (c["status"] != MISPRINT)  # a rejected row is never used
     if n == 0 or not has.any():
         return table
     src = table.cats["source"]
