@@ -156,6 +156,42 @@ _POLICY = {
     "en": {"worst": "worst observed", "median": "median", "zero": "zero"},
 }
 
+# strings of the what-if panel (siting-map-whatif.js builds it with textContent)
+WHATIF_T: dict[str, dict[str, str]] = {
+    "ko": {
+        "title": "가중치 바꿔 보기",
+        "preset": "시나리오",
+        "loaded": "불러온 시나리오",
+        "reset": "되돌리기",
+        "yaml": "YAML로 내려받기",
+        "on": "사용",
+        "changed": "불러온 시나리오({name})와 비교한 순위 변화: ↑ 오름, ↓ 내림",
+        "same": "불러온 시나리오의 가중치입니다. 슬라이더를 움직이면 점수와 순위를 "
+        "바로 다시 계산합니다.",
+        "card_note": "가중치를 바꾼 상태입니다. 순위와 점수는 새 가중치로, 아래 기준별 "
+        "기여도는 불러온 시나리오로 계산한 값입니다.",
+        "unsupported": "이 시나리오는 지도에서 다시 계산할 수 없습니다",
+        "dropped": "자료 없음 — 가중치는 다른 기준에 나눔",
+        "effective": "실제 비중",
+    },
+    "en": {
+        "title": "What if? Change the weights",
+        "preset": "Scenario",
+        "loaded": "loaded scenario",
+        "reset": "Reset",
+        "yaml": "Download as YAML",
+        "on": "use",
+        "changed": "Rank changes against the loaded scenario ({name}): ↑ up, ↓ down",
+        "same": "These are the loaded scenario's weights. Move a slider to re-score and "
+        "re-rank at once.",
+        "card_note": "Weights changed: rank and score use the new weights; the criterion "
+        "contributions below are the loaded scenario's.",
+        "unsupported": "This scenario cannot be re-scored in the map",
+        "dropped": "no data — its weight is shared by the others",
+        "effective": "effective share",
+    },
+}
+
 T: dict[str, dict[str, Any]] = {
     "ko": {
         "title": "AI 데이터센터 입지 평가 — 시도별 종합점수",
@@ -1170,18 +1206,18 @@ def _card(
     rank = t["excluded"] if excluded else t["rank_of"].format(r=ex["rank_label"], n=n_ranked)
     score = "—" if ex["score"] is None else _score_text(ex["score"])
     kpis = [
-        (t["rank"], rank),
-        (t["score"], score),
-        (t["coverage_long"], f"{ex['coverage_pct']:.0f} %"),
+        (t["rank"], rank, "rank"),
+        (t["score"], score, "score"),
+        (t["coverage_long"], f"{ex['coverage_pct']:.0f} %", "coverage"),
     ]
     if "own_pct" in ex:
-        kpis.append((t["own_share"], f"{ex['own_pct']:.0f} %"))
+        kpis.append((t["own_share"], f"{ex['own_pct']:.0f} %", "own"))
     if ex["adjustment"]:
-        kpis.insert(2, (t["base"], _score_text(ex["base_score"])))
+        kpis.insert(2, (t["base"], _score_text(ex["base_score"]), "base"))
     kpi_html = "".join(
         f'<div class="st-kpi"><div class="st-kpi-k">{_e(k)}</div>'
-        f'<div class="st-kpi-v">{_e(v)}</div></div>'
-        for k, v in kpis
+        f'<div class="st-kpi-v" data-kpi="{d}">{_e(v)}</div></div>'
+        for k, v, d in kpis
     )
     parts: list[str | _Row] = [
         f'<article class="st-card" data-layer="{key}" data-region="{_e(code)}" hidden>',
@@ -1576,6 +1612,7 @@ def build_map(
     boundaries: Any = None,
     outlines: Any = None,
     label_top: int | None = None,
+    whatif: bool = True,
 ) -> str:
     """One self-contained HTML page with a choropleth per result (exclusive layers).
 
@@ -1602,6 +1639,9 @@ def build_map(
     label_top
         Name only the best ``label_top`` regions on the map (default: 10 at 시군구 level,
         every region at 시도 level).
+    whatif
+        With one result: embed the what-if panel (sliders per criterion, every shipped
+        scenario of the level as a preset, YAML download, state in the URL hash).
     """
     return _build(
         results,
@@ -1612,6 +1652,7 @@ def build_map(
         boundaries=boundaries,
         outlines=outlines,
         label_top=label_top,
+        whatif=whatif,
     )
 
 
@@ -1641,6 +1682,7 @@ def _build(
     metric_results: Sequence[int] = (),
     metric_overviews: Mapping[int, str] | None = None,
     active: int = 0,
+    whatif: bool = False,
 ) -> str:
     """:func:`build_map` with the hooks of :func:`write_comparison_map`: the result whose
     cards each metric layer opens, overview panels for metric layers (keyed by their index;
@@ -1838,16 +1880,41 @@ def _build(
     page = fig.render()
     page = page.replace("<html>", f'<html lang="{lang}">', 1)
     page = _inline_assets(page)
-    app = (
-        f'<script type="application/json" id="siting-data">{_json_for_script(cfg)}</script>\n'
-        f"<script>{_asset_text('siting-map.js')}</script>\n"
-    )
+    app = f'<script type="application/json" id="siting-data">{_json_for_script(cfg)}</script>\n'
+    if whatif and len(results) == 1:
+        app += _whatif_scripts(first, lang)
+    app += f"<script>{_asset_text('siting-map.js')}</script>\n"
     idx = page.rfind("</html>")
     page = page[:idx] + app + page[idx:]
     page = _deterministic_ids(page)
     # tidy folium's indentation-only lines (smaller and stable)
     page = "\n".join(line.rstrip() for line in page.splitlines() if line.strip()) + "\n"
     return page
+
+
+def _whatif_scripts(result: Result, lang: str) -> str:
+    """The what-if payload (the loaded scenario and every shipped one of the level as
+    presets), the engine and the panel script, as <script> elements."""
+    from siting.whatif import shipped_presets, whatif_json, whatif_payload
+
+    payload = whatif_payload(result, shipped_presets(result.dataset))
+    ui = {
+        "t": WHATIF_T[lang],
+        "rank_fmt": T[lang]["rank_fmt"],
+        "score_fmt": T[lang]["score_fmt"],
+        "rank_of": T[lang]["rank_of"],
+        "excluded": T[lang]["excluded"],
+        "no_score": T[lang]["no_score"],
+        "ramp": list(SEQUENTIAL),
+        "no_data": NO_DATA_FILL,
+    }
+    return (
+        '<script type="application/json" id="siting-whatif">'
+        f"{whatif_json(payload, for_html=True)}</script>\n"
+        f'<script type="application/json" id="siting-whatif-ui">{_json_for_script(ui)}</script>\n'
+        f"<script>{_asset_text('siting-whatif.js')}</script>\n"
+        f"<script>{_asset_text('siting-map-whatif.js')}</script>\n"
+    )
 
 
 def _page_body(

@@ -82,6 +82,19 @@
     // ---------------------------------------------------------------- choropleth layers
     // each layer's shapes are made the first time it is shown (one 시군구 layer is ~90k points)
     var built = {};
+    var shapesOf = {};  // layer index -> {regions, hatched} (the what-if panel restyles them)
+    function hatchLayer(lc) {
+      var hatched = cfg.geometry.features.filter(function (f) {
+        return lc.styles[f.id] && lc.styles[f.id].pattern === "excluded";
+      });
+      if (!hatched.length) return null;
+      return L.geoJSON({ type: "FeatureCollection", features: hatched }, {
+        pane: "st-patterns", interactive: false,
+        style: function () {
+          return { fillColor: "url(#st-hatch)", fillOpacity: 1, stroke: false, className: "st-pattern st-pattern-excluded" };
+        }
+      });
+    }
     function buildLayer(k) {
       if (built[k]) return;
       built[k] = true;
@@ -106,17 +119,20 @@
         }
       });
       group.addLayer(regions);
-      var hatched = cfg.geometry.features.filter(function (f) {
-        return lc.styles[f.id] && lc.styles[f.id].pattern === "excluded";
-      });
-      if (hatched.length) {
-        group.addLayer(L.geoJSON({ type: "FeatureCollection", features: hatched }, {
-          pane: "st-patterns", interactive: false,
-          style: function () {
-            return { fillColor: "url(#st-hatch)", fillOpacity: 1, stroke: false, className: "st-pattern st-pattern-excluded" };
-          }
-        }));
-      }
+      var hatch = hatchLayer(lc);
+      if (hatch) group.addLayer(hatch);
+      shapesOf[k] = { regions: regions, hatch: hatch, style: regions.options.style };
+    }
+
+    // after lc.styles changed (what-if): recolour the layer's shapes and redo its hatching
+    function restyle(k) {
+      var sh = shapesOf[k];
+      if (!sh) return;
+      var group = window[cfg.layers[k].group];
+      sh.regions.setStyle(sh.style);
+      if (sh.hatch) group.removeLayer(sh.hatch);
+      sh.hatch = hatchLayer(cfg.layers[k]);
+      if (sh.hatch) group.addLayer(sh.hatch);
     }
 
     // ---------------------------------------------------------------- labels
@@ -374,7 +390,9 @@
         d.marker.setStyle({ fillColor: s.color || "#d9d9d9" });
       });
       if (card) card.parentNode.scrollTop = 0;
+      hooks.forEach(function (h) { h(); });
     }
+    var hooks = [];  // called after every refresh (selection, layer)
 
     function hover(code) {
       hoverLine.clearLayers();
@@ -421,7 +439,16 @@
     map.setMaxBounds(b);
     buildLayer(state.active);
     refreshPanels();
+    var whatif = null;
+    if (window.SitingMapWhatIf && document.getElementById("siting-whatif")) {
+      whatif = window.SitingMapWhatIf.attach({
+        cfg: cfg, map: map, state: state, select: select, setActive: setActive, restyle: restyle,
+        refresh: function () { lastLabelLayer = ""; refreshPanels(); },
+        hooks: hooks
+      });
+    }
     window.sitingMap = {
+      whatif: whatif,
       map: map, select: select, setActive: setActive, state: state,
       placeLabels: placeCallouts,
       // ms spent in this script, and since navigation start (page parse included)
