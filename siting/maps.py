@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from siting._errors import SitingError
+from siting.config import text
 
 if TYPE_CHECKING:
     from siting.compare import Comparison
@@ -889,7 +890,9 @@ def _result_layer(
         status = result.status(i)
         if status == "excluded" or np.isnan(s):
             styles[code] = {"color": NO_DATA_FILL, "pattern": "excluded"}
-            reasons = result.exclusions.get(code) or [t["no_score"]]
+            reasons = [
+                result.scenario.localize(r, lang) for r in result.exclusions.get(code, [])
+            ] or [t["no_score"]]
             tips[code] = [name, t["excluded"]] + [r for r in reasons[:2]]
             labels[code] = t["excluded"]
             continue
@@ -902,10 +905,12 @@ def _result_layer(
         line2 = f"{rank} · {t['score_fmt'].format(s=_score_text(s))}"
         tip = [name, line2, f"{t['coverage_long']} {100 * float(cov[i]):.0f} %"]
         if status == "forced":
-            tip.append(f"{t['forced']}: {result.forced.get(code, '')}")
+            tip.append(f"{t['forced']}: {result.scenario.localize(result.forced[code], lang)}")
         for a in result.adjustments:
             if a.region == code:
-                tip.append(f"{a.points:+g} · {a.reason.split(' (')[0]}")
+                tip.append(
+                    f"{a.points:+g} · {result.scenario.localize(a.reason, lang).split(' (')[0]}"
+                )
         tips[code] = tip
         labels[code] = _score_text(s) + ("*" if imputed else "")
     legend = _result_legend(result, lang, lo, hi, fixed, top)
@@ -962,8 +967,8 @@ def _result_legend(
     swatches = []
     if has_excl:
         swatches.append(("st-sw st-sw-excluded", t["legend_excluded"]))
-    for cls, text in swatches:
-        out.append(f'<div class="st-legend-row"><span class="{cls}"></span>{_e(text)}</div>')
+    for cls, label in swatches:
+        out.append(f'<div class="st-legend-row"><span class="{cls}"></span>{_e(label)}</div>')
     if top is not None:
         out.append(
             f'<div class="st-legend-row"><span class="st-legend-badge">1</span>'
@@ -1198,7 +1203,7 @@ def _card(
     cards. ``peers``: (scenario, rank and score, is this card's scenario) for a comparison."""
     t = T[lang]
     ds = result.dataset
-    ex = result.explain(code)
+    ex = result.explain(code, lang)
     name = ex["name_ko"] if lang == "ko" else ex["name_en"]
     other = ex["name_en"] if lang == "ko" else ex["name_ko"]
     excluded = ex["status"] == "excluded"
@@ -1374,7 +1379,7 @@ def _overview(result: Result, key: str, lang: str, *, with_description: bool = T
     t = T[lang]
     ds = result.dataset
     sig = getattr(ds, "level", "sido") == "sigungu"
-    desc = (result.scenario.description or "").strip() if with_description else ""
+    desc = text(result.scenario.description, lang).strip() if with_description else ""
     crits = sorted(result.criteria, key=lambda c: (-c.weight, c.id))
     own_head = f'<th class="st-num">{_e(t["own_data"])}</th>' if sig else ""
     rows = []
@@ -1897,7 +1902,14 @@ def _whatif_scripts(result: Result, lang: str) -> str:
     presets), the engine and the panel script, as <script> elements."""
     from siting.whatif import shipped_presets, whatif_json, whatif_payload
 
-    payload = whatif_payload(result, shipped_presets(result.dataset))
+    presets = shipped_presets(result.dataset)
+    payload = whatif_payload(result, presets)
+    # the reasons the panel shows, in the map's language
+    for entry, res in zip(
+        [payload["scenario"], *payload["presets"]], [result, *presets], strict=True
+    ):
+        loc = res.scenario.localize
+        entry["exclusions"] = {c: [loc(r, lang) for r in v] for c, v in entry["exclusions"].items()}
     ui = {
         "t": WHATIF_T[lang],
         "rank_fmt": T[lang]["rank_fmt"],
@@ -1931,7 +1943,7 @@ def _page_body(
     t = T[lang]
     first = results[0]
     scen = " · ".join(r.scenario.name or "" for r in results)
-    desc = (first.scenario.description or "").strip() if len(results) == 1 else ""
+    desc = text(first.scenario.description, lang).strip() if len(results) == 1 else ""
     n = len(first.regions)
     level = t["region_sigungu"] if first.dataset.level == "sigungu" else t["region"]
     meta = [

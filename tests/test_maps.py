@@ -1104,3 +1104,22 @@ def test_comparison_and_robustness_escape_payloads(xss_dir: Path, tmp_path: Path
         assert payload not in page
     assert not re.search(r"<(?:img|svg)\b[^>]*\bon\w+\s*=", page, flags=re.I)
     assert "충북&lt;script&gt;" in page
+
+
+def test_map_texts_follow_the_language() -> None:
+    """A shipped scenario (texts in ko and en): the Korean map shows the Korean description,
+    value-function text and rule reasons, the English map the English ones."""
+    ds = load_dataset(None)
+    res = score(ds, load_scenario("power-first"))
+    sc = res.scenario
+    ko, en = build_map([res], lang="ko", whatif=False), build_map([res], lang="en", whatif=False)
+    import html as _html
+
+    ko_t, en_t = _html.unescape(ko), _html.unescape(en)
+    assert sc.description.ko.split()[0] in ko_t and sc.description.en not in ko_t  # type: ignore[union-attr]
+    assert sc.description.en.split(".")[0] in en_t and sc.description.ko not in en_t  # type: ignore[union-attr]
+    assert "높을수록 유리" in ko_t and "higher is better" not in ko_t
+    assert "higher is better" in en_t and "높을수록 유리" not in en_t
+    excl = next(c for c in sc.constraints if c.kind == "exclude")
+    assert excl.reason.ko in ko_t and excl.reason.en not in ko_t  # type: ignore[union-attr]
+    assert excl.reason.en in en_t  # type: ignore[union-attr]
