@@ -1123,3 +1123,19 @@ def test_map_texts_follow_the_language() -> None:
     excl = next(c for c in sc.constraints if c.kind == "exclude")
     assert excl.reason.ko in ko_t and excl.reason.en not in ko_t  # type: ignore[union-attr]
     assert excl.reason.en in en_t  # type: ignore[union-attr]
+
+
+def test_locale_files_have_the_same_keys() -> None:
+    """The page strings live in siting/_assets/locales/{ko,en}.json: every key in both."""
+    from siting.maps import _LOCALES
+
+    def keys(d: dict, prefix: str = "") -> set[str]:
+        out = set()
+        for k, v in d.items():
+            out.add(prefix + k)
+            if isinstance(v, dict):
+                out |= keys(v, prefix + k + ".")
+        return out
+
+    assert keys(_LOCALES["ko"]) == keys(_LOCALES["en"])
+    assert _LOCALES["ko"]["rank"] == "순위" and _LOCALES["en"]["rank"] == "Rank"
