@@ -247,3 +247,69 @@ def test_unsupported_disables_sliders(tab: Page, data_dir: Path, tmp_path: Path)
     assert sliders.count() > 0
     assert all(sliders.nth(i).is_disabled() for i in range(sliders.count()))
     assert reason in page.locator("#st-whatif .st-wi-msg").text_content()
+
+
+# ---------------------------------------------------------------------------- label collisions
+BOXES = """() => {
+  const vis = (n) => { const r = n.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && !n.closest('[hidden]') ? r : null; };
+  const box = (n, r) => ({code: n.getAttribute('data-region') || n.textContent,
+                          x: r.left, y: r.top, width: r.width, height: r.height});
+  const labels = [], markers = [];
+  document.querySelectorAll('.st-label:not(.st-island) .st-label-in').forEach((n) => {
+    const r = vis(n); if (r) labels.push(box(n, r)); });
+  document.querySelectorAll('.st-fac').forEach((n) => {
+    const r = vis(n); if (r) markers.push(box(n, r)); });
+  return {labels, markers};
+}"""
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"] - 0.5
+        and b["x"] < a["x"] + a["width"] - 0.5
+        and a["y"] < b["y"] + b["height"] - 0.5
+        and b["y"] < a["y"] + a["height"] - 0.5
+    )
+
+
+@pytest.mark.parametrize("level", ["sido", "sigungu"])
+def test_labels_clear_of_each_other_and_of_markers(
+    browser: object,  # noqa: F811
+    tmp_path: Path,
+    level: str,
+) -> None:
+    """At the first view of the bundled data's map (both languages): 세종's label does not sit
+    on 충남's, and no facility symbol covers a label (부산, 울산, 광주, 전남 were hidden)."""
+    repo_data = Path(__file__).resolve().parents[1] / "data"
+    for lang in ("ko", "en"):
+        out = _cli_map(
+            repo_data, tmp_path / f"{level}-{lang}.html", "--level", level, "--lang", lang
+        )
+        tab = Page(browser, 1400, 900)
+        try:
+            tab.open(out)
+            tab.settle()
+            got = tab.page.evaluate(BOXES)
+            labels, markers = got["labels"], got["markers"]
+            assert len(markers) >= 10
+            if level == "sido":
+                assert len(labels) == 17
+                by = {b["code"]: b for b in labels}
+                assert not _overlap(by["36"], by["44"]), "세종 on 충남"
+                for code in ("26", "31", "29", "46"):
+                    assert by[code]
+            else:
+                assert len(labels) >= 8  # the top-10 callouts that fit
+            bad = [(a["code"], b["code"]) for a in labels for b in markers if _overlap(a, b)]
+            assert not bad, f"{level}/{lang}: markers over labels {bad}"
+            bad = [
+                (a["code"], b["code"])
+                for i, a in enumerate(labels)
+                for b in labels[:i]
+                if _overlap(a, b)
+            ]
+            assert not bad, f"{level}/{lang}: labels over labels {bad}"
+            tab.shot(f"labels-{level}-{lang}.png")
+        finally:
+            tab.close()

@@ -138,11 +138,13 @@
     // ---------------------------------------------------------------- labels
     var labelGroup = window[cfg.labels];
     var labelNodes = {};
+    var labelInner = {};  // 시도 map: code -> {inner, dx, dy} (dx, dy: the fixed nudge)
     var callouts = [];  // 시군구: the labelled regions of the active layer, most important first
     if (!cfg.callouts) {
       Object.keys(cfg.regions).forEach(function (code) {
         var r = cfg.regions[code];
         var inner = el("div", "st-label-in");
+        inner.setAttribute("data-region", code);
         var dx = Number(r.nudge[0]) || 0, dy = Number(r.nudge[1]) || 0;
         if (dx || dy) inner.style.transform = "translate(calc(-50% + " + dx + "px), calc(-50% + " + dy + "px))";
         var name = el("span", "st-label-name", r.name);
@@ -150,6 +152,7 @@
         inner.appendChild(name);
         inner.appendChild(sub);
         labelNodes[code] = sub;
+        labelInner[code] = { inner: inner, dx: dx, dy: dy };
         var icon = L.divIcon({ className: "st-label" + (SMALL[code] ? " st-label-small" : ""), html: inner, iconSize: [0, 0] });
         labelGroup.addLayer(L.marker(r.label, { icon: icon, interactive: false, keyboard: false, pane: "st-labels" }));
       });
@@ -189,6 +192,59 @@
       placeCallouts();
     }
 
+    // facility symbols on the map, in container pixels: labels keep clear of them
+    function facilityBoxes(box0) {
+      var out = [];
+      Array.prototype.forEach.call(map.getContainer().querySelectorAll(".st-fac"), function (n) {
+        var r = n.getBoundingClientRect();
+        if (r.width && r.height) {
+          out.push({ x0: r.left - box0.left, x1: r.right - box0.left, y0: r.top - box0.top, y1: r.bottom - box0.top });
+        }
+      });
+      return out;
+    }
+    function hits(r, boxes, pad) {
+      for (var i = 0; i < boxes.length; i++) {
+        var q = boxes[i];
+        if (r.x0 < q.x1 + pad && r.x1 > q.x0 - pad && r.y0 < q.y1 + pad && r.y1 > q.y0 - pad) return true;
+      }
+      return false;
+    }
+    // 시도 labels: the small regions keep their spot, the others move a little (up to 40 px)
+    // where a facility symbol or another label is in the way
+    var LABEL_STEPS = [[0, 0]];
+    [4, 8, 12, 16, 20, 26, 32, 40].forEach(function (d) {
+      [[0, -1], [0, 1], [1, 0], [-1, 0], [1, -1], [-1, -1], [1, 1], [-1, 1]].forEach(function (u) {
+        LABEL_STEPS.push([u[0] * d, u[1] * d]);
+      });
+    });
+    function placeLabels() {
+      if (cfg.callouts || !map.hasLayer(labelGroup)) return;
+      var box0 = map.getContainer().getBoundingClientRect();
+      var obstacles = facilityBoxes(box0);
+      var placed = [];
+      var codes = Object.keys(labelInner).sort(function (a, b) {
+        return (SMALL[b] ? 1 : 0) - (SMALL[a] ? 1 : 0) || (a < b ? -1 : a > b ? 1 : 0);
+      });
+      codes.forEach(function (code) {
+        var li = labelInner[code];
+        li.inner.style.transform = "translate(calc(-50% + " + li.dx + "px), calc(-50% + " + li.dy + "px))";
+        var b = li.inner.getBoundingClientRect();
+        if (!b.width) return;
+        var r = { x0: b.left - box0.left, x1: b.right - box0.left, y0: b.top - box0.top, y1: b.bottom - box0.top };
+        var best = [0, 0];
+        for (var k = 0; k < LABEL_STEPS.length; k++) {
+          var o = LABEL_STEPS[k];
+          var q = { x0: r.x0 + o[0], x1: r.x1 + o[0], y0: r.y0 + o[1], y1: r.y1 + o[1] };
+          if (!hits(q, obstacles, 1) && !hits(q, placed, 1)) { best = o; break; }
+        }
+        placed.push({ x0: r.x0 + best[0], x1: r.x1 + best[0], y0: r.y0 + best[1], y1: r.y1 + best[1] });
+        if (best[0] || best[1]) {
+          li.inner.style.transform = "translate(calc(-50% + " + (li.dx + best[0]) + "px), calc(-50% + " + (li.dy + best[1]) + "px))";
+        }
+      });
+    }
+
     // greedy placement: each label (most important first) takes the free spot nearest to its
     // region; a displaced label gets a leader line to a dot on its region
     function placeCallouts() {
@@ -203,6 +259,7 @@
           placed.push({ x0: r.left - box0.left, x1: r.right - box0.left, y0: r.top - box0.top, y1: r.bottom - box0.top });
         }
       });
+      facilityBoxes(box0).forEach(function (q) { placed.push(q); });
       var anchors = callouts.map(function (c) {
         return map.latLngToContainerPoint(cfg.regions[c.code].label);
       });
@@ -267,7 +324,9 @@
       });
     }
     map.on("moveend resize", placeCallouts);
+    map.on("moveend resize", placeLabels);
     map.on("overlayadd", function (e) { if (e.layer === labelGroup) placeCallouts(); });
+    map.on("overlayadd overlayremove", function () { placeLabels(); placeCallouts(); });
 
     var islandDots = [];
     (cfg.islands || []).forEach(function (isl) {
@@ -439,6 +498,7 @@
     map.setMaxBounds(b);
     buildLayer(state.active);
     refreshPanels();
+    placeLabels();
     var whatif = null;
     if (window.SitingMapWhatIf && document.getElementById("siting-whatif")) {
       whatif = window.SitingMapWhatIf.attach({
@@ -450,7 +510,7 @@
     window.sitingMap = {
       whatif: whatif,
       map: map, select: select, setActive: setActive, state: state,
-      placeLabels: placeCallouts,
+      placeLabels: function () { placeLabels(); placeCallouts(); },
       // ms spent in this script, and since navigation start (page parse included)
       renderMs: t0 ? performance.now() - t0 : null,
       readyMs: t0 ? performance.now() : null
