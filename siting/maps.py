@@ -171,6 +171,18 @@ _METHOD_NAMES: dict[str, dict[str, str]] = {lang: d["method_names"] for lang, d 
 _POLICY: dict[str, dict[str, str]] = {lang: d["policy"] for lang, d in _LOCALES.items()}
 
 
+def pct_text(p: float, decimals: int = 0) -> str:
+    """A share in 0..1 as the map writes it everywhere (table, panel, tooltip, card): '37 %';
+    a share that would round to 0 but is not 0 is '<1 %' (never '0 %'), near 1 '>99 %'."""
+    x = 100 * float(p)
+    step = 10**-decimals
+    if 0 < x < 0.5 * step:
+        return f"<{step:g} %"
+    if 100 - 0.5 * step < x < 100:
+        return f">{100 - step:g} %"
+    return f"{x:,.{decimals}f} %"
+
+
 @dataclass(frozen=True)
 class MetricLayer:
     """A per-region metric drawn as its own exclusive choropleth layer with its own legend.
@@ -198,10 +210,13 @@ class MetricLayer:
     ends: tuple[str, str] = ("", "")  # captions under the two ends of the colour ramp
     short: str = ""  # column header in the table (default: name)
     notes: tuple[str, ...] = ()  # paragraphs of the side panel while the layer is shown
+    card: bool = False  # also show the region's value in its card (e.g. P(top 3))
 
     def format(self, v: float | None) -> str:
         if v is None or (isinstance(v, float) and math.isnan(v)):
             return "—"
+        if self.percent and not self.signed:
+            return pct_text(v, self.decimals)
         x = 100 * v if self.percent else v
         sign = "+" if self.signed and x > 0 else ""
         if self.percent and 0 < abs(x) < 0.5 * 10**-self.decimals:
@@ -955,6 +970,7 @@ def _card(
     code: str,
     lang: str,
     peers: Sequence[tuple[str, str, bool]] = (),
+    extra: Sequence[tuple[str, str, str]] = (),
 ) -> list[str | _Row]:
     """The explanation card of one region under one result (static, escaped HTML), as
     segments: strings, and criterion rows that :func:`_assemble_cards` may share between
@@ -977,6 +993,7 @@ def _card(
         kpis.append((t["own_share"], f"{ex['own_pct']:.0f} %", "own"))
     if ex["adjustment"]:
         kpis.insert(2, (t["base"], _score_text(ex["base_score"]), "base"))
+    kpis += list(extra)  # (label, text, key): values of metric layers, e.g. P(top 3)
     kpi_html = "".join(
         f'<div class="st-kpi"><div class="st-kpi-k">{_e(k)}</div>'
         f'<div class="st-kpi-v" data-kpi="{d}">{_e(v)}</div></div>'
@@ -1616,7 +1633,12 @@ def _build(
                     else:
                         txt = t["excluded"]
                     peers.append((other.scenario.name or f"#{j + 1}", txt, j == k))
-            cards.append(_card(r, f"r{k}", code, lang, peers))
+            extra = [
+                (ml.short or ml.name, ml.format(ml.values.get(code)), f"m{j}")
+                for j, ml in enumerate(extra_layers)
+                if ml.card and (metric_results[j] if j < len(metric_results) else 0) == k
+            ]
+            cards.append(_card(r, f"r{k}", code, lang, peers, extra))
     cards_html, shared = _assemble_cards(cards)
     overviews = "".join(_overview(r, f"r{k}", lang) for k, r in enumerate(results))
     for k, ml in enumerate(extra_layers):
@@ -1912,7 +1934,7 @@ def robustness_layer(
     for i, code in enumerate(mc.regions):
         vals[code] = round(float(ptop[i]), 6)
         tips[code] = t["p_top_tip"].format(
-            p1=f"{100 * float(mc.p_first[i]):.1f} %",
+            p1=pct_text(float(mc.p_first[i])),
             med=_num(float(mc.median_rank[i]), 1),
             lo=_num(float(mc.rank_lo[i]), 1),
             hi=_num(float(mc.rank_hi[i]), 1),
@@ -1925,7 +1947,7 @@ def robustness_layer(
     desc = t["p_top_desc"].format(n=f"{samples:,}", dist=dist, seed=seed)
     order = np.lexsort((np.array(mc.regions), -mc.p_first, -ptop))[:10]
     best = ", ".join(
-        f"{result.dataset.region_name(mc.regions[i], lang)} {100 * float(ptop[i]):.0f} %"
+        f"{result.dataset.region_name(mc.regions[i], lang)} {pct_text(float(ptop[i]))}"
         for i in order
         if ptop[i] > 0
     )
@@ -1942,6 +1964,7 @@ def robustness_layer(
         missing_label=t["p_top_missing"],
         short=t["p_top_short"] if k == 3 else name,
         notes=(desc, t["robust_hint"], f"{name}: {best}" if best else ""),
+        card=True,
     )
 
 

@@ -1139,3 +1139,31 @@ def test_locale_files_have_the_same_keys() -> None:
 
     assert keys(_LOCALES["ko"]) == keys(_LOCALES["en"])
     assert _LOCALES["ko"]["rank"] == "순위" and _LOCALES["en"]["rank"] == "Rank"
+
+
+def test_robustness_one_percent_rule_and_card(data_dir: Path) -> None:
+    """P(top 3) is written by one rule in the table, the panel, the tooltip and the card: a
+    share that rounds to 0 but is not 0 is '<1 %' everywhere, and each card shows it."""
+    import html as _html
+
+    from siting.maps import pct_text
+
+    assert pct_text(0.0) == "0 %" and pct_text(0.004) == "<1 %" and pct_text(0.37) == "37 %"
+    assert pct_text(0.996) == ">99 %" and pct_text(1.0) == "100 %"
+    r = result_for(data_dir, "test")
+    lay = robustness_layer(r, samples=400, seed=5)
+    page = _html.unescape(build_map([r], extra_layers=[lay]))
+    for code, v in lay.values.items():
+        card = card_html(page, "r0", code)
+        kpi = re.search(r'data-kpi="m0">([^<]*)<', card)
+        assert kpi, code
+        assert kpi.group(1) == ("—" if v is None else pct_text(v))
+    notes = page.split('<section class="st-overview" data-layer="m0"')[1].split("</section>")[0]
+    for c, v in lay.values.items():
+        name = r.dataset.region_name(c, "ko")
+        if v is not None and f"{name} " in notes and v > 0:
+            assert f"{name} {pct_text(v)}" in notes
+    table = page.split('<table hidden class="st-rank" data-layer="m0">')[1].split("</table>")[0]
+    for c, v in lay.values.items():
+        row = re.search(rf'<tr data-region="{c}".*?</tr>', table, re.S)
+        assert row and (v is None or f">{pct_text(v)}<" in row.group(0)), c
