@@ -182,6 +182,39 @@
       });
     }
 
+
+    // a card shows the rank and score under the new weights; only the open card is updated
+    // (on every change and when another one opens)
+    function updateCard(code) {
+      var card = cards[code], res = st.last;
+      if (!card || !res) return;
+      var i = codes.indexOf(code), isLoaded = st.isLoaded, delta = st.delta;
+      var rk = card.querySelector('[data-kpi="rank"]'), sv = card.querySelector('[data-kpi="score"]');
+      var bv = card.querySelector('[data-kpi="base"]');
+      if (!rk.hasAttribute("data-orig")) {
+        rk.setAttribute("data-orig", rk.textContent);
+        if (sv) sv.setAttribute("data-orig", sv.textContent);
+        if (bv) bv.setAttribute("data-orig", bv.textContent);
+      }
+      var s = res.scores[i];
+      rk.textContent = isLoaded ? rk.getAttribute("data-orig")
+        : s === null ? ui.excluded : fmt(ui.rank_of, { r: (res.tied[i] ? "=" : "") + res.ranks[i], n: st.nRanked });
+      if (!isLoaded && delta[i]) {
+        rk.appendChild(el("span", "st-wi-delta " + (delta[i] > 0 ? "st-wi-up" : "st-wi-down"),
+          " " + (delta[i] > 0 ? "↑" : "↓") + Math.abs(delta[i])));
+      }
+      if (sv) sv.textContent = isLoaded ? sv.getAttribute("data-orig") : scoreText(s);
+      if (bv) bv.textContent = isLoaded ? bv.getAttribute("data-orig") : scoreText(res.base[i]);
+      var note = card.querySelector(".st-wi-note");
+      if (!note && !isLoaded) {
+        note = el("p", "st-note st-wi-note", t.card_note);
+        var kp = card.querySelector(".st-kpis");
+        if (kp) kp.parentNode.insertBefore(note, kp.nextSibling);
+      }
+      if (note) note.hidden = isLoaded;
+    }
+    ctx.hooks.push(function () { if (ctx.state.selected) updateCard(ctx.state.selected); });
+
     // ------------------------------------------------------------- apply a result
     function show(res) {
       var sc = viewScenario();
@@ -248,34 +281,9 @@
           body.appendChild(tr);
         });
       }
-      // the cards: rank and score under the new weights
-      codes.forEach(function (code, i) {
-        var card = cards[code];
-        if (!card) return;
-        var rk = card.querySelector('[data-kpi="rank"]'), sv = card.querySelector('[data-kpi="score"]');
-        var bv = card.querySelector('[data-kpi="base"]');
-        if (!rk.hasAttribute("data-orig")) {
-          rk.setAttribute("data-orig", rk.textContent);
-          if (sv) sv.setAttribute("data-orig", sv.textContent);
-          if (bv) bv.setAttribute("data-orig", bv.textContent);
-        }
-        var s = res.scores[i];
-        rk.textContent = isLoaded ? rk.getAttribute("data-orig")
-          : s === null ? ui.excluded : fmt(ui.rank_of, { r: (res.tied[i] ? "=" : "") + res.ranks[i], n: nRanked });
-        if (!isLoaded && delta[i]) {
-          rk.appendChild(el("span", "st-wi-delta " + (delta[i] > 0 ? "st-wi-up" : "st-wi-down"),
-            " " + (delta[i] > 0 ? "↑" : "↓") + Math.abs(delta[i])));
-        }
-        if (sv) sv.textContent = isLoaded ? sv.getAttribute("data-orig") : scoreText(s);
-        if (bv) bv.textContent = isLoaded ? bv.getAttribute("data-orig") : scoreText(res.base[i]);
-        var note = card.querySelector(".st-wi-note");
-        if (!note) {
-          note = el("p", "st-note st-wi-note", t.card_note);
-          var kp = card.querySelector(".st-kpis");
-          if (kp) kp.parentNode.insertBefore(note, kp.nextSibling);
-        }
-        note.hidden = isLoaded;
-      });
+      st.isLoaded = isLoaded;
+      st.delta = delta;
+      st.nRanked = nRanked;
       document.body.classList.toggle("st-whatif-on", !isLoaded);
       msg.textContent = isLoaded ? t.same : fmt(t.changed, { name: loaded.name });
       msg.classList.remove("st-wi-error");
