@@ -36,10 +36,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from siting._errors import SitingError
+from siting._map_geometry import (  # noqa: F401  (re-exported)
+    _SCALE,
+    _delta,
+    _encode_geometry,
+    _ints,
+    _outline_lines,
+    _prepare_shapes,
+    _read_layer,
+    _Shapes,
+    _to_feature_collection,
+    load_boundaries,
+    load_outlines,
+)
 from siting.config import text
 
 if TYPE_CHECKING:
-    from siting.compare import Comparison
     from siting.dataset import Dataset
     from siting.result import Result
 
@@ -52,10 +64,10 @@ __all__ = [
     "find_chromium",
     "load_boundaries",
     "load_outlines",
-    "rank_change_layers",
+    "rank_change_layers",  # noqa: F822  (siting._map_compare, via __getattr__)
     "render_png",
-    "robustness_layer",
-    "write_comparison_map",
+    "robustness_layer",  # noqa: F822
+    "write_comparison_map",  # noqa: F822
     "write_map",
 ]
 
@@ -358,255 +370,6 @@ def _deterministic_ids(page: str, known: Iterable[str] = ()) -> str:
         return mapping.setdefault(m.group(0), f"{len(mapping) + 1:04d}")
 
     return _FOLIUM_ID.sub(repl, page)
-
-
-# ============================================================================ boundaries
-
-
-def load_boundaries(ds: Dataset | None = None) -> dict[str, Any]:
-    """The polygons of the regions of ``ds`` as a GeoJSON FeatureCollection (``code`` property).
-
-    At 시군구 level (``ds.level == "sigungu"``): ``sigungu/units.geojson`` of the data folder
-    (229 units, 일반구 merged; built by ``scripts/build_sigungu.py``).
-
-    At 시도 level: the layer of :func:`siting.boundaries.load_map_layer` (its GeoJSON file is
-    read directly, which keeps geopandas out of ``siting map``); when that layer is not built,
-    ``boundaries/sido.geojson`` from the data folder of ``ds``.
-    """
-    if ds is not None and getattr(ds, "level", "sido") == "sigungu":
-        p = Path(ds.root) / "sigungu" / "units.geojson"
-        if p.is_file():
-            return _read_layer(p)
-        raise SitingError(
-            f"no 시군구 boundary layer found ({p})",
-            fix="build it with `python scripts/build_sigungu.py` (data/sigungu/units.geojson)",
-        )
-    if ds is not None and (Path(ds.root) / "boundaries" / "sido.geojson").is_file():
-        return _read_layer(Path(ds.root) / "boundaries" / "sido.geojson")  # follows --data
-    problem = ""
-    try:
-        from siting import boundaries
-    except ImportError as exc:
-        problem = str(exc)
-    else:
-        # fast path: the committed GeoJSON that load_map_layer parses, read without geopandas
-        path_of = getattr(boundaries, "map_layer_path", None)
-        path = path_of("sido") if path_of else None
-        if path is not None and Path(path).is_file():
-            return json.loads(Path(path).read_text(encoding="utf-8"))
-        try:
-            return _to_feature_collection(boundaries.load_map_layer("sido"))
-        except FileNotFoundError as exc:
-            problem = str(exc)
-    if ds is not None:
-        p = Path(ds.root) / "boundaries" / "sido.geojson"
-        if p.is_file():
-            return json.loads(p.read_text(encoding="utf-8"))
-    raise SitingError(
-        f"no 시도 boundary layer found ({problem})" if problem else "no 시도 boundary layer found",
-        fix="build it with `python scripts/build_boundaries.py` (data/boundaries/sido.geojson)",
-    )
-
-
-def load_outlines(ds: Dataset | None) -> dict[str, Any] | None:
-    """The 시도 polygons drawn as thin outlines over a 시군구 map (None at 시도 level, or
-    when no 시도 layer exists): ``boundaries/sido.geojson`` of the data folder, else the
-    bundled layer."""
-    if ds is None or getattr(ds, "level", "sido") != "sigungu":
-        return None
-    p = Path(ds.root) / "boundaries" / "sido.geojson"
-    if p.is_file():
-        return _read_layer(p)
-    try:
-        return load_boundaries(None)
-    except SitingError:
-        return None
-
-
-def _read_layer(path: Path) -> dict[str, Any]:
-    """A boundary GeoJSON file, checked (see :func:`siting.geometry.checked_layer`)."""
-    from siting._yaml import decode_text
-    from siting.geometry import checked_layer
-
-    try:
-        fc = json.loads(decode_text(path.read_bytes(), str(path)))
-    except ValueError as exc:
-        raise SitingError(f"not valid JSON ({exc})", file=str(path)) from exc
-    return checked_layer(fc, str(path))
-
-
-def _to_feature_collection(layer: Any) -> dict[str, Any]:
-    if isinstance(layer, dict):
-        return layer
-    if hasattr(layer, "to_crs") and hasattr(layer, "geometry"):  # a GeoDataFrame
-        gdf = layer
-        if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
-            gdf = gdf.to_crs(4326)
-        return json.loads(gdf.to_json(drop_id=True))
-    if hasattr(layer, "__geo_interface__"):
-        return dict(layer.__geo_interface__)
-    raise SitingError(f"cannot use a boundary layer of type {type(layer).__name__}")
-
-
-# Coordinates travel to the page as integers in units of 1e-4 degree (~10 m, the precision
-# of the boundary layers), each ring as [x0, y0, dx1, dy1, ...]: a third of the size of
-# GeoJSON text. The page's script decodes them (siting-map.js, decodeRing).
-_SCALE = 10_000
-
-
-def _ints(ring: Sequence[Sequence[float]]) -> Any:
-    """A ring's (lon, lat) as an (n, 2) int64 array in units of 1e-4 degree."""
-    import numpy as np
-
-    a = np.asarray([p[:2] for p in ring], dtype=float).reshape(-1, 2)
-    return np.rint(a * _SCALE).astype(np.int64)
-
-
-def _delta(points: Any) -> list[int]:
-    """[x0, y0, dx1, dy1, ...] of an (n, 2) integer array (or a list of pairs)."""
-    import numpy as np
-
-    pts = np.asarray(points, dtype=np.int64).reshape(-1, 2)
-    return np.diff(pts, axis=0, prepend=np.zeros((1, 2), np.int64)).ravel().tolist()
-
-
-def _encode_geometry(geom: Mapping[str, Any]) -> dict[str, Any]:
-    """A Polygon/MultiPolygon as {type, enc: [[ring, ...] per polygon]} with delta rings."""
-    polys = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
-    enc = []
-    for poly in polys:
-        rings = []
-        for ring in poly:
-            pts = _ints(ring)
-            if len(pts) > 1:  # repeated points (from rounding) dropped
-                keep = [True, *(pts[1:] != pts[:-1]).any(axis=1).tolist()]
-                pts = pts[keep]
-            if len(pts) >= 4:
-                rings.append(_delta(pts))
-        if rings:
-            enc.append(rings)
-    return {"type": geom["type"], "enc": enc}
-
-
-def _outline_lines(fc: Mapping[str, Any]) -> dict[str, list[list[int]]]:
-    """The 시도 outlines as delta-encoded polylines, each edge once: ``borders`` (shared by
-    two 시도) and ``coast`` (edges of one 시도 only: coast and the country's edge)."""
-    from collections import defaultdict
-
-    import numpy as np
-
-    segs = []  # every edge as (x0, y0, x1, y1), its end points in lexicographic order
-    for f in fc.get("features", []):
-        g = f.get("geometry")
-        if not g or g.get("type") not in ("Polygon", "MultiPolygon"):
-            continue
-        polys = [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
-        for poly in polys:
-            for ring in poly:
-                p = _ints(ring)
-                a, b = p[:-1], p[1:]
-                moved = (a != b).any(axis=1)
-                a, b = a[moved], b[moved]
-                swap = (a[:, 0] > b[:, 0]) | ((a[:, 0] == b[:, 0]) & (a[:, 1] > b[:, 1]))
-                lo = np.where(swap[:, None], b, a)
-                hi = np.where(swap[:, None], a, b)
-                segs.append(np.hstack([lo, hi]))
-    if not segs:
-        return {"borders": [], "coast": []}
-    edges, count = np.unique(np.vstack(segs), axis=0, return_counts=True)
-    out: dict[str, list[list[int]]] = {}
-    for name, keep in (("borders", count >= 2), ("coast", count == 1)):
-        adj: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
-        for x0, y0, x1, y1 in edges[keep].tolist():
-            a, b = (x0, y0), (x1, y1)
-            adj[a].append(b)
-            adj[b].append(a)
-        for v in adj.values():
-            v.sort()
-        seen: set[tuple[tuple[int, int], tuple[int, int]]] = set()
-
-        def walk(a: tuple[int, int], b: tuple[int, int], seen=seen, adj=adj) -> list:
-            line = [a]
-            while True:
-                seen.add((a, b) if a < b else (b, a))
-                line.append(b)
-                if len(adj[b]) != 2:
-                    return line
-                nxt = [c for c in adj[b] if ((b, c) if b < c else (c, b)) not in seen]
-                if not nxt:
-                    return line
-                a, b = b, nxt[0]
-
-        lines = []
-        nodes = sorted(adj)
-        for start in [p for p in nodes if len(adj[p]) != 2] + nodes:
-            for nb in adj[start]:
-                if ((start, nb) if start < nb else (nb, start)) not in seen:
-                    lines.append(_delta(walk(start, nb)))
-        out[name] = lines
-    return out
-
-
-@dataclass
-class _Shapes:
-    geojson: dict[str, Any]  # FeatureCollection, id = region code, geometry {type, enc}
-    label: dict[str, tuple[float, float]]  # code -> (lat, lon)
-    focus: dict[str, list[list[float]]]  # code -> [[s, w], [n, e]]
-    bounds: list[list[float]]
-
-
-def _prepare_shapes(fc: Mapping[str, Any], codes: Sequence[str]) -> _Shapes:
-    """Keep the regions in ``codes`` (joined on the region code), compute label points (pole of
-    inaccessibility of the largest part) and focus bounds (parts >= 10 % of the largest)."""
-    import shapely
-    from shapely.geometry import shape
-    from shapely.ops import polylabel
-
-    by_code: dict[str, Any] = {}
-    for f in fc.get("features", []):
-        props = f.get("properties") or {}
-        code = str(props.get("code") or props.get("sido_code") or f.get("id") or "")
-        if code in codes and f.get("geometry"):
-            by_code[code] = f["geometry"]
-    missing = [c for c in codes if c not in by_code]
-    if missing:
-        raise SitingError(
-            f"the boundary layer has no polygon for region(s) {', '.join(missing)}",
-            fix="the boundary layer must carry the region codes in 'code' (시도: regions.csv; "
-            "시군구: sigungu/units.csv)",
-        )
-    feats, label, focus = [], {}, {}
-    allb = [math.inf, math.inf, -math.inf, -math.inf]
-    for code in sorted(by_code):
-        geom = shape(by_code[code])
-        parts = list(getattr(geom, "geoms", [geom]))
-        polys = [p for p in parts if p.geom_type == "Polygon" and not p.is_empty]
-        if not polys:
-            raise SitingError(f"the boundary of region {code} has no polygon")
-        # areas in (cos-lat corrected) degrees are fine for ranking parts of one region
-        k = math.cos(math.radians(geom.centroid.y))
-        areas = [p.area * k for p in polys]
-        big = polys[max(range(len(polys)), key=areas.__getitem__)]
-        pt = polylabel(big, tolerance=0.002)
-        label[code] = (round(pt.y, 4), round(pt.x, 4))
-        main = [p for p, a in zip(polys, areas, strict=True) if a >= 0.1 * max(areas)]
-        w, s, e, n = shapely.total_bounds(main)
-        focus[code] = [[round(s, 4), round(w, 4)], [round(n, 4), round(e, 4)]]
-        gb = geom.bounds
-        allb = [min(allb[0], gb[0]), min(allb[1], gb[1]), max(allb[2], gb[2]), max(allb[3], gb[3])]
-        feats.append(
-            {
-                "type": "Feature",
-                "id": code,
-                "properties": {"code": code},
-                "geometry": _encode_geometry(by_code[code]),
-            }
-        )
-    bounds = [[round(allb[1], 4), round(allb[0], 4)], [round(allb[3], 4), round(allb[2], 4)]]
-    return _Shapes({"type": "FeatureCollection", "features": feats}, label, focus, bounds)
-
-
-# ============================================================================ layers
 
 
 @dataclass
@@ -1774,200 +1537,6 @@ def _page_body(
 """  # noqa: E501
 
 
-# ============================================================================ comparison
-
-
-def rank_change_layers(cmp: Comparison, lang: str = "ko") -> list[MetricLayer]:
-    """One rank-change layer per scenario after the first (the reference), for a
-    :class:`~siting.compare.Comparison`.
-
-    Sign: value = rank under the reference − rank under the scenario, so **positive = moved
-    up** (a smaller rank number) and is drawn blue, negative = moved down, red; the same sign
-    as :attr:`siting.compare.Mover.change`. A region excluded (unranked) in either scenario
-    has no value and is hatched, its tooltip saying where it was excluded.
-    """
-    t = T[lang]
-    base = cmp.results[0]
-    a_name = base.scenario.name or "1"
-    out = []
-    for r in cmp.results[1:]:
-        b_name = r.scenario.name or "2"
-        vals: dict[str, float | None] = {}
-        tips: dict[str, str] = {}
-        for i, code in enumerate(base.regions):
-            ra, rb = int(base.rank[i]), int(r.rank[i])
-            if ra and rb:
-                vals[code] = float(ra - rb)
-                tips[code] = t["rank_pair"].format(
-                    a=a_name,
-                    ra=t["rank_fmt"].format(r=base.rank_label(i)),
-                    b=b_name,
-                    rb=t["rank_fmt"].format(r=r.rank_label(i)),
-                )
-            else:
-                vals[code] = None
-                where = [n for n, x in ((a_name, ra), (b_name, rb)) if not x]
-                tips[code] = "; ".join(t["excluded_in"].format(s=n) for n in where)
-        desc = t["rank_change_desc"].format(a=a_name, b=b_name)
-        out.append(
-            MetricLayer(
-                name=t["rank_change_name"].format(a=a_name, b=b_name),
-                values=vals,
-                description=desc,
-                diverging=True,
-                signed=True,
-                decimals=0,
-                labels=tips,
-                missing_pattern="excluded",
-                missing_label=t["rank_change_excl"],
-                ends=tuple(t["rank_change_ends"]),  # type: ignore[arg-type]
-                short=t["rank_change_short"],
-            )
-        )
-    return out
-
-
-def _comparison_overview(cmp: Comparison, k: int, key: str, lang: str) -> str:
-    """The side panel of rank-change layer ``k``: the sign, agreement and biggest movers."""
-    t = T[lang]
-    base, other = cmp.results[0], cmp.results[k + 1]
-    ds = base.dataset
-    a, b = base.scenario.name or "1", other.scenario.name or "2"
-    pair = cmp.pairs[k]
-    rows = [(t["top_k"].format(k=kk), f"{100 * v:.0f} %") for kk, v in pair.top_k_overlap.items()]
-    rows += [
-        (t["same_top"], t["yes"] if pair.same_top else t["no"]),
-        ("Kendall τ-b", f"{pair.kendall_tau:.3f}"),
-        ("Spearman ρ", f"{pair.spearman_rho:.3f}"),
-        ("weighted Spearman r_w", f"{pair.weighted_spearman:.3f}"),
-        ("WS", f"{pair.ws_similarity:.3f}"),
-    ]
-    table = "".join(f'<tr><td>{_e(x)}</td><td class="st-num">{_e(y)}</td></tr>' for x, y in rows)
-    names = {c.id: c.indicator.name(lang) for r in (base, other) for c in r.criteria}
-    names["adjustments"] = t["adjustment"]
-    movers = []
-    for mv in (m for m in cmp.movers if m.scenario == b):
-        cls = "st-up" if mv.change > 0 else "st-down"
-        sign = f"+{mv.change}" if mv.change > 0 else f"\u2212{-mv.change}"
-        why = ", ".join(f"{names.get(c, c)} {d:+.1f}" for c, d in mv.drivers)
-        movers.append(
-            f"<li><b>{_e(ds.region_name(mv.region, lang))}</b> "
-            f"{_e(t['rank_fmt'].format(r=mv.rank_a))} → {_e(t['rank_fmt'].format(r=mv.rank_b))} "
-            f'<span class="{cls}">({_e(sign)})</span>'
-            + (f'<div class="st-vf">{_e(t["drivers"])}: {_e(why)}</div>' if why else "")
-            + "</li>"
-        )
-    parts = [
-        f"<h3>{_e(t['agreement'].format(n=pair.common))}</h3>",
-        f'<table class="st-weights"><tbody>{table}</tbody></table>',
-    ]
-    if movers:
-        parts.append(f'<h3>{_e(t["movers"])}</h3><ol class="st-movers">{"".join(movers)}</ol>')
-    for name, only in ((a, pair.only_in_a), (b, pair.only_in_b)):
-        if only:
-            parts.append(
-                f'<h3>{_e(t["only_in"].format(s=name))}</h3><p class="st-desc">'
-                f"{_e(', '.join(ds.region_name(c, lang) for c in only))}</p>"
-            )
-    return _text_overview(
-        key,
-        t["rank_change_name"].format(a=a, b=b),
-        [t["rank_change_desc"].format(a=a, b=b), t["compare_hint"]],
-        "".join(parts),
-    )
-
-
-def write_comparison_map(
-    cmp: Comparison, path: str | Path, lang: str = "ko", *, tiles: str | None = None
-) -> Path:
-    """Write the comparison map of ``siting compare ... --map FILE``: each scenario's score as
-    an exclusive layer, and a rank-change layer per scenario after the first (see
-    :func:`rank_change_layers`), shown on opening, whose panel gives the agreement measures
-    and the biggest movers. Clicking a region opens its card under the compared scenario;
-    every card lists the region's rank under each scenario. Works offline like ``siting map``.
-    """
-    if lang not in T:
-        raise SitingError(f"unknown language {lang!r}", fix="use ko or en")
-    t = T[lang]
-    results = list(cmp.results)
-    changes = rank_change_layers(cmp, lang)
-    sig = getattr(results[0].dataset, "level", "sido") == "sigungu"
-    page = _build(
-        results,
-        lang=lang,
-        tiles=tiles,
-        extra_layers=changes,
-        title=t["title_compare_sigungu" if sig else "title_compare"],
-        metric_results=[k + 1 for k in range(len(changes))],
-        metric_overviews={
-            k: _comparison_overview(cmp, k, f"m{k}", lang) for k in range(len(changes))
-        },
-        active=len(results),
-    )
-    return write_map(path, page)
-
-
-# ============================================================================ robustness
-
-
-def robustness_layer(
-    result: Result,
-    samples: int = 10_000,
-    seed: int = 0,
-    *,
-    lang: str = "ko",
-    concentration: float | None = 100.0,
-    k: int = 3,
-) -> MetricLayer:
-    """P(top ``k``) per region under weights sampled around the scenario's
-    (:func:`siting.sensitivity.monte_carlo`, the defaults of ``siting sensitivity``): a
-    sequential 0–100 % layer; excluded regions are hatched. Deterministic for a seed."""
-    import numpy as np
-
-    from siting.sensitivity import monte_carlo
-
-    t = T[lang]
-    mc = monte_carlo(result, samples, seed, concentration)
-    ptop = mc.p_top(k)
-    vals: dict[str, float | None] = {c: None for c in result.regions}
-    tips: dict[str, str] = {c: t["excluded"] for c in result.regions}
-    for i, code in enumerate(mc.regions):
-        vals[code] = round(float(ptop[i]), 6)
-        tips[code] = t["p_top_tip"].format(
-            p1=pct_text(float(mc.p_first[i])),
-            med=_num(float(mc.median_rank[i]), 1),
-            lo=_num(float(mc.rank_lo[i]), 1),
-            hi=_num(float(mc.rank_hi[i]), 1),
-        )
-    dist = (
-        t["p_top_uniform"]
-        if concentration is None
-        else t["p_top_dirichlet"].format(c=f"{concentration:g}")
-    )
-    desc = t["p_top_desc"].format(n=f"{samples:,}", dist=dist, seed=seed)
-    order = np.lexsort((np.array(mc.regions), -mc.p_first, -ptop))[:10]
-    best = ", ".join(
-        f"{result.dataset.region_name(mc.regions[i], lang)} {pct_text(float(ptop[i]))}"
-        for i in order
-        if ptop[i] > 0
-    )
-    name = t["p_top_name"] if k == 3 else f"P(top {k})"
-    return MetricLayer(
-        name=name,
-        values=vals,
-        description=desc,
-        percent=True,
-        domain=(0.0, 1.0),
-        decimals=0,
-        labels=tips,
-        missing_pattern="excluded",
-        missing_label=t["p_top_missing"],
-        short=t["p_top_short"] if k == 3 else name,
-        notes=(desc, t["robust_hint"], f"{name}: {best}" if best else ""),
-        card=True,
-    )
-
-
 # ============================================================================ files
 
 
@@ -2042,3 +1611,19 @@ def render_png(
                 fix=(proc.stderr or "").strip().splitlines()[-1:] and proc.stderr.strip()[-300:],
             )
         return atomic_write(png_path, out.read_bytes())
+
+
+_SPLIT = {  # names defined in siting/_map_compare.py, importable from here as before
+    "rank_change_layers",
+    "robustness_layer",
+    "write_comparison_map",
+    "_comparison_overview",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SPLIT:
+        from siting import _map_compare
+
+        return getattr(_map_compare, name)
+    raise AttributeError(f"module 'siting.maps' has no attribute {name!r}")
