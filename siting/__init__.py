@@ -5,12 +5,12 @@ The documented API (imported on first use, so ``import siting`` and ``siting --h
     import siting
     ds = siting.load_dataset()                      # or load_dataset(level="sigungu")
     sc = siting.load_scenario("power-first")        # a name, a YAML path or a dict
-    res = siting.engine.score(ds, sc)
+    res = siting.score(ds, sc)
     res.to_frame()                                   # pandas: numeric ranks, ties explicit
     siting.explain(res, "경북")
-    siting.analysis.compare([res, siting.engine.score(ds, "base")])
-    siting.analysis.sensitivity(res, samples=2000, seed=1)
-    siting.analysis.backtest(ds, sc)
+    siting.compare([res, siting.score(ds, "base")])
+    siting.sensitivity(res, samples=2000, seed=1)
+    siting.backtest(ds, sc)
     siting.fit_weights(ds, "base")
     siting.save_map(siting.build_map(res), "maps/power-first.html")
 """

@@ -11,11 +11,22 @@ import difflib
 import hashlib
 import json
 import math
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PrivateAttr,
+    ValidationError,
+    WithJsonSchema,
+    WrapValidator,
+    field_validator,
+)
 
 from siting._errors import Problem, SitingError
 from siting._paths import scenarios_dir
@@ -43,6 +54,80 @@ def _check_inherited(v: Any) -> Any:
 MAX_WEIGHT = 1e6  # weights are relative; a larger one is a typo (and 1e308 overflows the sum)
 MAX_POINTS = 100.0  # bonus/penalty points on the 0-100 score
 BUILTIN_METHODS = ("wsm", "wpm", "topsis")
+
+
+LANGS = ("ko", "en")
+
+
+class LocalText(str):
+    """A text given in Korean and English (``{ko: ..., en: ...}`` in a scenario). As a plain
+    string it is the English text (the Korean where there is no English); :meth:`get` picks
+    a language, falling back to the other one."""
+
+    ko: str | None
+    en: str | None
+
+    def __new__(cls, ko: str | None = None, en: str | None = None) -> LocalText:
+        obj = super().__new__(cls, en if en else (ko or ""))
+        obj.ko, obj.en = ko or None, en or None
+        return obj
+
+    def __getnewargs__(self) -> tuple[str | None, str | None]:  # type: ignore[override]
+        return (self.ko, self.en)
+
+    def get(self, lang: str) -> str:
+        first, other = (self.ko, self.en) if lang == "ko" else (self.en, self.ko)
+        return first or other or ""
+
+
+def text(value: Any, lang: str) -> str:
+    """``value`` in ``lang`` when it is a :class:`LocalText`, else as it is ('' for None)."""
+    if isinstance(value, LocalText):
+        return value.get(lang)
+    return "" if value is None else str(value)
+
+
+def _local_text(value: Any, handler: Any) -> Any:
+    if isinstance(value, LocalText):
+        return value
+    if isinstance(value, Mapping):
+        keys = set(value)
+        if not keys or keys - set(LANGS):
+            raise ValueError(
+                "a text in two languages is a mapping with the keys ko and/or en, "
+                f"got {sorted(map(str, keys)) or 'an empty mapping'}"
+            )
+        for k in keys:
+            if not isinstance(value[k], str) or not value[k].strip():
+                raise ValueError(f"{k}: must be a non-empty string")
+        return LocalText(ko=value.get("ko"), en=value.get("en"))
+    return handler(value)
+
+
+def _dump_text(value: Any) -> Any:
+    if isinstance(value, LocalText):
+        return {k: v for k, v in (("ko", value.ko), ("en", value.en)) if v}
+    return value
+
+
+_TEXT_SCHEMA = {
+    "anyOf": [
+        {"type": "string"},
+        {
+            "type": "object",
+            "properties": {"ko": {"type": "string"}, "en": {"type": "string"}},
+            "additionalProperties": False,
+            "minProperties": 1,
+        },
+    ]
+}
+# a string, or the same text in both languages: {ko: ..., en: ...}
+Text = Annotated[
+    str,
+    WrapValidator(_local_text),
+    PlainSerializer(_dump_text, return_type=Any),
+    WithJsonSchema(_TEXT_SCHEMA),
+]
 
 
 class Step(BaseModel):
@@ -95,7 +180,9 @@ class Criterion(BaseModel):
         "worst or median score of the regions with data, or zero.",
     )
     inherited: InheritedPolicy | None = Field(default=None, description=_INHERITED_DESC)
-    rationale: str | None = Field(default=None, description="Why this weight (shown in reports).")
+    rationale: Text | None = Field(
+        default=None, description="Why this weight (shown in reports); a string or {ko:, en:}."
+    )
 
     @field_validator("inherited", mode="before")
     @classmethod
@@ -148,7 +235,10 @@ class Constraint(BaseModel):
         description="exclude: drop matching regions; include: keep them whatever else fires; "
         "bonus/penalty: add/subtract points (on the 0-100 score) for matching regions."
     )
-    reason: str = Field(min_length=3, description="Human-readable reason shown in every output.")
+    reason: Text = Field(
+        min_length=3,
+        description="Human-readable reason shown in every output; a string or {ko:, en:}.",
+    )
     id: str | None = Field(
         default=None,
         description="Name; a child scenario's constraint with the same id replaces this one.",
@@ -218,7 +308,9 @@ class Scenario(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str | None = Field(default=None, description="Short name (defaults to the file name).")
-    description: str | None = Field(default=None, description="The policy view it encodes.")
+    description: Text | None = Field(
+        default=None, description="The policy view it encodes; a string or {ko:, en:}."
+    )
     extends: str | None = Field(default=None, description="Scenario name or path to inherit from.")
     level: Literal["sido", "sigungu"] | None = Field(
         default=None,
@@ -294,6 +386,15 @@ class Scenario(BaseModel):
         if pol is None or pol == "use" or (not isinstance(pol, str) and float(pol) == 1.0):
             return "use"
         return pol
+
+    def localize(self, s: str, lang: str) -> str:
+        """``s`` (a reason as outputs compose it) with every two-language constraint reason
+        in ``lang``: exclusion and point reasons embed the constraint's English text."""
+        for con in self.constraints:
+            r = con.reason
+            if isinstance(r, LocalText) and str(r) and str(r) in s:
+                s = s.replace(str(r), r.get(lang))
+        return s
 
     def canonical(self) -> dict[str, Any]:
         """The resolved scenario as plain data (what the hash covers)."""
@@ -526,9 +627,18 @@ def load_scenario(ref: str | Path, data: str | Path | None = None) -> Scenario:
     merged["name"] = top_raw_name or path.stem
     if len(layers) > 1 and not layers[0][1].get("description"):
         parent_name = layers[1][1].get("name") or layers[1][0].stem
-        merged["description"] = (
-            f"Variant of '{parent_name}'. " + str(merged.get("description") or "")
-        ).strip()
+        parent_desc = merged.get("description") or ""
+        if isinstance(parent_desc, Mapping):
+            merged["description"] = {
+                k: v
+                for k, v in (
+                    ("ko", f"'{parent_name}'의 변형. {parent_desc.get('ko') or ''}".strip()),
+                    ("en", f"Variant of '{parent_name}'. {parent_desc.get('en') or ''}".strip()),
+                )
+                if parent_desc.get(k) or k == "en"
+            }
+        else:
+            merged["description"] = (f"Variant of '{parent_name}'. " + str(parent_desc)).strip()
     top_file, _, top_lines = layers[0]
     try:
         scenario = Scenario.model_validate(merged)

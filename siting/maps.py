@@ -36,9 +36,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from siting._errors import SitingError
+from siting._map_geometry import (  # noqa: F401  (re-exported)
+    _SCALE,
+    _delta,
+    _encode_geometry,
+    _ints,
+    _outline_lines,
+    _prepare_shapes,
+    _read_layer,
+    _Shapes,
+    _to_feature_collection,
+    load_boundaries,
+    load_outlines,
+)
+from siting.config import text
 
 if TYPE_CHECKING:
-    from siting.analysis.compare import Comparison
     from siting.dataset import Dataset
     from siting.engine.result import Result
 
@@ -51,10 +64,10 @@ __all__ = [
     "find_chromium",
     "load_boundaries",
     "load_outlines",
-    "rank_change_layers",
+    "rank_change_layers",  # noqa: F822  (siting._map_compare, via __getattr__)
     "render_png",
-    "robustness_layer",
-    "write_comparison_map",
+    "robustness_layer",  # noqa: F822
+    "write_comparison_map",  # noqa: F822
     "write_map",
 ]
 
@@ -147,233 +160,39 @@ _ISLANDS = (
     (("독도", "Dokdo"), 37.2417, 131.8647, ("47", "47940"), True),
 )
 
-_METHOD_NAMES = {
-    "ko": {"wsm": "가중합(WSM)", "wpm": "가중곱(WPM)", "topsis": "TOPSIS"},
-    "en": {"wsm": "weighted sum (WSM)", "wpm": "weighted product (WPM)", "topsis": "TOPSIS"},
-}
-_POLICY = {
-    "ko": {"worst": "최저값", "median": "중앙값", "zero": "0점"},
-    "en": {"worst": "worst observed", "median": "median", "zero": "zero"},
-}
+# page strings, one JSON file per language in siting/_assets/locales/ (same keys in each)
+_SECTIONS = ("whatif", "method_names", "policy")
 
+
+def _load_locale(lang: str) -> dict[str, Any]:
+    from importlib import resources as _res
+
+    path = _res.files("siting").joinpath("_assets", "locales", f"{lang}.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data.pop("_comment", None)
+    return data
+
+
+_LOCALES = {lang: _load_locale(lang) for lang in ("ko", "en")}
 T: dict[str, dict[str, Any]] = {
-    "ko": {
-        "title": "AI 데이터센터 입지 평가 — 시도별 종합점수",
-        "scenario": "시나리오",
-        "method": "평가 방법",
-        "vintage": "자료 기준",
-        "hash": "결과 해시",
-        "rank": "순위",
-        "region": "시도",
-        "score": "점수",
-        "coverage": "자료 충족",
-        "coverage_long": "자료 충족률",
-        "excluded": "제외",
-        "forced": "강제 포함",
-        "no_score": "점수 없음",
-        "rank_fmt": "{r}위",
-        "rank_of": "{r}위 / {n}",
-        "score_fmt": "{s}점",
-        "legend_scale": "종합점수 (0–100점, 높을수록 유리)",
-        "legend_scale_low": "종합점수 (낮을수록 유리)",
-        "legend_scale_free": "종합점수",
-        "legend_excluded": "제외 지역 (사유: 지역 카드)",
-        "legend_imputed": "일부 기준 자료 없음 — 규칙에 따른 대체값 사용",
-        "legend_no_value": "값 없음",
-        "legend_method": "{method} · 기준 {n}개 · 시나리오 {name}",
-        "criteria": "기준별 기여도",
-        "bar_note": "막대 전체 길이 = 가중치(최대 배점), 채운 부분 = 획득 점수",
-        "bar_note_nonadd": "{method}은(는) 가법 모형이 아니므로 막대는 비교용 가중 값입니다",
-        "weight": "가중치",
-        "raw": "원자료",
-        "source": "출처",
-        "imputed": "자료 없음",
-        "imputed_note": "자료 없음 — '{policy}' 규칙으로 {v} 부여",
-        "status": "판정",
-        "reasons": "제외·가감점",
-        "base": "기본 점수",
-        "adjustment": "가감점",
-        "close": "닫기",
-        "back": "시나리오 개요",
-        "overview": "시나리오 개요",
-        "weights": "기준과 가중치",
-        "criterion": "기준",
-        "value_function": "점수화",
-        "warnings": "참고",
-        "imputations": "대체값 사용",
-        "hint": "지도에서 시도를 누르거나 순위표의 행을 누르면 설명이 표시됩니다.",
-        "labels": "지역명",
-        "layers": "지도 레이어",
-        "facilities": "시설",
-        "status_f": "상태",
-        "capacity": "용량",
-        "kind": "구분",
-        "attribution": ATTRIBUTION,
-        "made_with": "지도: Leaflet {v} (BSD-2) · 점수 산출: siting {sv}",
-        "tiles": "배경지도",
-        "metric_legend_note": "",
-        "value": "값",
-        "n_data": "자료 수",
-        "location": "위치",
-        "of_weight": "가중치의 {p} %에 실제 자료",
-        "title_sigungu": "AI 데이터센터 입지 평가 — 시군구별 종합점수",
-        "n_regions": "{level} {n}곳",
-        "title_compare": "AI 데이터센터 입지 평가 — 시나리오 비교",
-        "title_compare_sigungu": "AI 데이터센터 입지 평가 — 시군구 시나리오 비교",
-        "region_sigungu": "시군구",
-        "hint_sigungu": "지도에서 시군구를 누르거나 순위표의 행을 누르면 설명이 표시됩니다. "
-        "지도에는 상위 10곳만 이름을 적었고, 다른 시군구는 마우스를 올리면 이름이 보입니다.",
-        "legend_top": "상위 {n}곳 (숫자 = 순위), 다른 곳은 마우스를 올리면 표시",
-        "legend_top_metric": "이름 표시: 값이 두드러진 {n}곳",
-        "legend_sido": "시도 경계",
-        "inherited": "↑ {p} 값",
-        "inherited_title": "시군구 자료가 없어 {p}의 값을 그대로 씀 (province value)",
-        "inherited_note": "= 시군구 자료가 없어 {p}의 값을 그대로 쓴 기준 ({n}/{m}개)",
-        "own_share": "자체 자료 비중",
-        "inherited_policy": {"exclude": "쓰지 않음 (inherited: exclude)", "factor": "×{f} 할인"},
-        "own_data": "시군구 자료",
-        "from_sido": "↑ 시도 값",
-        "n_units": "{n}곳",
-        "by_scenario": "시나리오별 순위",
-        "rank_change_name": "순위 변화: {a} → {b}",
-        "rank_change_short": "순위 변화",
-        "rank_change_desc": "순위 변화 = {a} 순위 − {b} 순위. + (파랑) = {b}에서 순위가 오름, "
-        "− (빨강) = 내려감, 0 = 같음.",
-        "rank_change_ends": ("▼ 하락", "상승 ▲"),
-        "rank_change_excl": "한쪽 시나리오에서 제외 — 비교 불가 (빗금)",
-        "excluded_in": "{s}에서 제외",
-        "rank_pair": "{a} {ra} → {b} {rb}",
-        "agreement": "두 순위의 일치도 ({n}곳 공통)",
-        "top_k": "상위 {k} 일치",
-        "same_top": "1위 같음",
-        "yes": "예",
-        "no": "아니오",
-        "movers": "순위가 가장 많이 바뀐 곳",
-        "drivers": "바뀐 점수",
-        "only_in": "{s}에서만 순위에 듦",
-        "compare_hint": "왼쪽 아래 '지도 레이어'에서 시나리오별 점수와 순위 변화를 바꿔 볼 수 "
-        "있습니다. 지역을 누르면 비교 시나리오의 설명 카드가 열립니다.",
-        "p_top_name": "상위 3위 확률 P(top 3)",
-        "p_top_short": "P(top 3)",
-        "p_top_desc": "가중치를 {n}번 무작위로 뽑아 다시 순위를 매겼을 때 상위 3위 안에 든 "
-        "비율 ({dist}, 시드 {seed}; 같은 시드는 같은 결과)",
-        "p_top_dirichlet": "디리클레 분포, 시나리오 가중치 중심, 집중도 {c}",
-        "p_top_uniform": "가중치 전 범위에서 균등",
-        "p_top_tip": "1위 확률 {p1} · 순위 중앙값 {med} (90 % 구간 {lo}–{hi}위)",
-        "p_top_missing": "제외 지역 (순위 없음)",
-        "robust_title": "순위의 견고성",
-        "robust_hint": "시나리오의 가중치를 조금씩 바꿔도 상위 3위 안에 남는 지역일수록 짙게 "
-        "표시됩니다. 제외 조건과 가감점은 그대로 둡니다.",
-    },
-    "en": {
-        "title": "AI data-centre siting — score by province",
-        "scenario": "Scenario",
-        "method": "Method",
-        "vintage": "Data as of",
-        "hash": "Result hash",
-        "rank": "Rank",
-        "region": "Region",
-        "score": "Score",
-        "coverage": "Data",
-        "coverage_long": "Data coverage",
-        "excluded": "excluded",
-        "forced": "forced in",
-        "no_score": "no score",
-        "rank_fmt": "#{r}",
-        "rank_of": "#{r} of {n}",
-        "score_fmt": "{s}",
-        "legend_scale": "Score (0–100, higher is better)",
-        "legend_scale_low": "Score (lower is better)",
-        "legend_scale_free": "Score",
-        "legend_excluded": "Excluded (reason in the region card)",
-        "legend_imputed": "Some criteria have no data — filled by rule",
-        "legend_no_value": "No value",
-        "legend_method": "{method} · {n} criteria · scenario {name}",
-        "criteria": "Contribution by criterion",
-        "bar_note": "Full bar = the criterion's weight (maximum points), filled = points earned",
-        "bar_note_nonadd": "{method} is not additive: bars show weighted values for comparison",
-        "weight": "weight",
-        "raw": "value",
-        "source": "Source",
-        "imputed": "no data",
-        "imputed_note": "no data — filled with the {policy} value ({v})",
-        "status": "Status",
-        "reasons": "Exclusions, penalties, bonuses",
-        "base": "Base score",
-        "adjustment": "Adjustment",
-        "close": "Close",
-        "back": "Scenario overview",
-        "overview": "Scenario overview",
-        "weights": "Criteria and weights",
-        "criterion": "Criterion",
-        "value_function": "Scoring",
-        "warnings": "Notes",
-        "imputations": "Filled values",
-        "hint": "Click a region on the map or a row of the table for its explanation.",
-        "labels": "Region names",
-        "layers": "Map layers",
-        "facilities": "Facilities",
-        "status_f": "Status",
-        "capacity": "Capacity",
-        "kind": "Kind",
-        "attribution": ATTRIBUTION + " (administrative boundaries, NGII)",
-        "made_with": "Map: Leaflet {v} (BSD-2) · scores: siting {sv}",
-        "tiles": "Base map",
-        "metric_legend_note": "",
-        "value": "Value",
-        "n_data": "data",
-        "location": "Location",
-        "of_weight": "{p} % of the weight rests on real data",
-        "title_sigungu": "AI data-centre siting — score by municipality (시군구)",
-        "n_regions": "{n} regions",
-        "title_compare": "AI data-centre siting — scenario comparison",
-        "title_compare_sigungu": "AI data-centre siting — scenario comparison by municipality",
-        "region_sigungu": "Municipality",
-        "hint_sigungu": "Click a unit on the map or a row of the table for its explanation. "
-        "Only the top 10 are named on the map; hover over the others for their names.",
-        "legend_top": "Top {n} (number = rank); hover for other names",
-        "legend_top_metric": "Named: the {n} most notable",
-        "legend_sido": "Province (시도) borders",
-        "inherited": "↑ province value ({p})",
-        "inherited_title": "no 시군구 value: the value of {p} is used",
-        "inherited_note": "= no 시군구 value, the value of {p} is used ({n} of {m} criteria)",
-        "own_share": "Own data share",
-        "inherited_policy": {"exclude": "not used (inherited: exclude)", "factor": "×{f} discount"},
-        "own_data": "Own data",
-        "from_sido": "↑ province",
-        "n_units": "{n}",
-        "by_scenario": "Rank by scenario",
-        "rank_change_name": "Rank change: {a} → {b}",
-        "rank_change_short": "Rank change",
-        "rank_change_desc": "Rank change = rank under {a} − rank under {b}. + (blue) = moved up "
-        "under {b}, − (red) = moved down, 0 = same rank.",
-        "rank_change_ends": ("▼ down", "up ▲"),
-        "rank_change_excl": "Excluded in one scenario — no comparison (hatched)",
-        "excluded_in": "excluded under {s}",
-        "rank_pair": "{a} {ra} → {b} {rb}",
-        "agreement": "Agreement of the two rankings ({n} regions in common)",
-        "top_k": "Top-{k} overlap",
-        "same_top": "Same first place",
-        "yes": "yes",
-        "no": "no",
-        "movers": "Biggest movers",
-        "drivers": "points changed",
-        "only_in": "Ranked only under {s}",
-        "compare_hint": "Switch between the scenarios' scores and the rank change under 'Map "
-        "layers'. Click a region for its card under the compared scenario.",
-        "p_top_name": "P(top 3)",
-        "p_top_short": "P(top 3)",
-        "p_top_desc": "Share of {n} random weight draws in which the region ranks in the top 3 "
-        "({dist}, seed {seed}; the same seed gives the same map)",
-        "p_top_dirichlet": "Dirichlet around the scenario's weights, concentration {c}",
-        "p_top_uniform": "uniform over all weights",
-        "p_top_tip": "P(first) {p1} · median rank {med} (90 %: {lo}–{hi})",
-        "p_top_missing": "Excluded (no rank)",
-        "robust_title": "Robustness of the ranking",
-        "robust_hint": "The darker a region, the more often it stays in the top 3 when the "
-        "scenario's weights are perturbed. Exclusions and bonuses/penalties stay fixed.",
-    },
+    lang: {k: v for k, v in d.items() if k not in _SECTIONS} for lang, d in _LOCALES.items()
 }
+# strings of the what-if panel (siting-map-whatif.js builds it with textContent)
+WHATIF_T: dict[str, dict[str, str]] = {lang: d["whatif"] for lang, d in _LOCALES.items()}
+_METHOD_NAMES: dict[str, dict[str, str]] = {lang: d["method_names"] for lang, d in _LOCALES.items()}
+_POLICY: dict[str, dict[str, str]] = {lang: d["policy"] for lang, d in _LOCALES.items()}
+
+
+def pct_text(p: float, decimals: int = 0) -> str:
+    """A share in 0..1 as the map writes it everywhere (table, panel, tooltip, card): '37 %';
+    a share that would round to 0 but is not 0 is '<1 %' (never '0 %'), near 1 '>99 %'."""
+    x = 100 * float(p)
+    step = 10**-decimals
+    if 0 < x < 0.5 * step:
+        return f"<{step:g} %"
+    if 100 - 0.5 * step < x < 100:
+        return f">{100 - step:g} %"
+    return f"{x:,.{decimals}f} %"
 
 
 @dataclass(frozen=True)
@@ -403,10 +222,13 @@ class MetricLayer:
     ends: tuple[str, str] = ("", "")  # captions under the two ends of the colour ramp
     short: str = ""  # column header in the table (default: name)
     notes: tuple[str, ...] = ()  # paragraphs of the side panel while the layer is shown
+    card: bool = False  # also show the region's value in its card (e.g. P(top 3))
 
     def format(self, v: float | None) -> str:
         if v is None or (isinstance(v, float) and math.isnan(v)):
             return "—"
+        if self.percent and not self.signed:
+            return pct_text(v, self.decimals)
         x = 100 * v if self.percent else v
         sign = "+" if self.signed and x > 0 else ""
         if self.percent and 0 < abs(x) < 0.5 * 10**-self.decimals:
@@ -550,255 +372,6 @@ def _deterministic_ids(page: str, known: Iterable[str] = ()) -> str:
     return _FOLIUM_ID.sub(repl, page)
 
 
-# ============================================================================ boundaries
-
-
-def load_boundaries(ds: Dataset | None = None) -> dict[str, Any]:
-    """The polygons of the regions of ``ds`` as a GeoJSON FeatureCollection (``code`` property).
-
-    At 시군구 level (``ds.level == "sigungu"``): ``sigungu/units.geojson`` of the data folder
-    (229 units, 일반구 merged; built by ``scripts/build_sigungu.py``).
-
-    At 시도 level: the layer of :func:`siting.boundaries.load_map_layer` (its GeoJSON file is
-    read directly, which keeps geopandas out of ``siting map``); when that layer is not built,
-    ``boundaries/sido.geojson`` from the data folder of ``ds``.
-    """
-    if ds is not None and getattr(ds, "level", "sido") == "sigungu":
-        p = Path(ds.root) / "sigungu" / "units.geojson"
-        if p.is_file():
-            return _read_layer(p)
-        raise SitingError(
-            f"no 시군구 boundary layer found ({p})",
-            fix="build it with `python scripts/build_sigungu.py` (data/sigungu/units.geojson)",
-        )
-    if ds is not None and (Path(ds.root) / "boundaries" / "sido.geojson").is_file():
-        return _read_layer(Path(ds.root) / "boundaries" / "sido.geojson")  # follows --data
-    problem = ""
-    try:
-        from siting import boundaries
-    except ImportError as exc:
-        problem = str(exc)
-    else:
-        # fast path: the committed GeoJSON that load_map_layer parses, read without geopandas
-        path_of = getattr(boundaries, "map_layer_path", None)
-        path = path_of("sido") if path_of else None
-        if path is not None and Path(path).is_file():
-            return json.loads(Path(path).read_text(encoding="utf-8"))
-        try:
-            return _to_feature_collection(boundaries.load_map_layer("sido"))
-        except FileNotFoundError as exc:
-            problem = str(exc)
-    if ds is not None:
-        p = Path(ds.root) / "boundaries" / "sido.geojson"
-        if p.is_file():
-            return json.loads(p.read_text(encoding="utf-8"))
-    raise SitingError(
-        f"no 시도 boundary layer found ({problem})" if problem else "no 시도 boundary layer found",
-        fix="build it with `python scripts/build_boundaries.py` (data/boundaries/sido.geojson)",
-    )
-
-
-def load_outlines(ds: Dataset | None) -> dict[str, Any] | None:
-    """The 시도 polygons drawn as thin outlines over a 시군구 map (None at 시도 level, or
-    when no 시도 layer exists): ``boundaries/sido.geojson`` of the data folder, else the
-    bundled layer."""
-    if ds is None or getattr(ds, "level", "sido") != "sigungu":
-        return None
-    p = Path(ds.root) / "boundaries" / "sido.geojson"
-    if p.is_file():
-        return _read_layer(p)
-    try:
-        return load_boundaries(None)
-    except SitingError:
-        return None
-
-
-def _read_layer(path: Path) -> dict[str, Any]:
-    """A boundary GeoJSON file, checked (see :func:`siting.geometry.checked_layer`)."""
-    from siting._yaml import decode_text
-    from siting.geometry import checked_layer
-
-    try:
-        fc = json.loads(decode_text(path.read_bytes(), str(path)))
-    except ValueError as exc:
-        raise SitingError(f"not valid JSON ({exc})", file=str(path)) from exc
-    return checked_layer(fc, str(path))
-
-
-def _to_feature_collection(layer: Any) -> dict[str, Any]:
-    if isinstance(layer, dict):
-        return layer
-    if hasattr(layer, "to_crs") and hasattr(layer, "geometry"):  # a GeoDataFrame
-        gdf = layer
-        if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
-            gdf = gdf.to_crs(4326)
-        return json.loads(gdf.to_json(drop_id=True))
-    if hasattr(layer, "__geo_interface__"):
-        return dict(layer.__geo_interface__)
-    raise SitingError(f"cannot use a boundary layer of type {type(layer).__name__}")
-
-
-# Coordinates travel to the page as integers in units of 1e-4 degree (~10 m, the precision
-# of the boundary layers), each ring as [x0, y0, dx1, dy1, ...]: a third of the size of
-# GeoJSON text. The page's script decodes them (siting-map.js, decodeRing).
-_SCALE = 10_000
-
-
-def _ints(ring: Sequence[Sequence[float]]) -> Any:
-    """A ring's (lon, lat) as an (n, 2) int64 array in units of 1e-4 degree."""
-    import numpy as np
-
-    a = np.asarray([p[:2] for p in ring], dtype=float).reshape(-1, 2)
-    return np.rint(a * _SCALE).astype(np.int64)
-
-
-def _delta(points: Any) -> list[int]:
-    """[x0, y0, dx1, dy1, ...] of an (n, 2) integer array (or a list of pairs)."""
-    import numpy as np
-
-    pts = np.asarray(points, dtype=np.int64).reshape(-1, 2)
-    return np.diff(pts, axis=0, prepend=np.zeros((1, 2), np.int64)).ravel().tolist()
-
-
-def _encode_geometry(geom: Mapping[str, Any]) -> dict[str, Any]:
-    """A Polygon/MultiPolygon as {type, enc: [[ring, ...] per polygon]} with delta rings."""
-    polys = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
-    enc = []
-    for poly in polys:
-        rings = []
-        for ring in poly:
-            pts = _ints(ring)
-            if len(pts) > 1:  # repeated points (from rounding) dropped
-                keep = [True, *(pts[1:] != pts[:-1]).any(axis=1).tolist()]
-                pts = pts[keep]
-            if len(pts) >= 4:
-                rings.append(_delta(pts))
-        if rings:
-            enc.append(rings)
-    return {"type": geom["type"], "enc": enc}
-
-
-def _outline_lines(fc: Mapping[str, Any]) -> dict[str, list[list[int]]]:
-    """The 시도 outlines as delta-encoded polylines, each edge once: ``borders`` (shared by
-    two 시도) and ``coast`` (edges of one 시도 only: coast and the country's edge)."""
-    from collections import defaultdict
-
-    import numpy as np
-
-    segs = []  # every edge as (x0, y0, x1, y1), its end points in lexicographic order
-    for f in fc.get("features", []):
-        g = f.get("geometry")
-        if not g or g.get("type") not in ("Polygon", "MultiPolygon"):
-            continue
-        polys = [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
-        for poly in polys:
-            for ring in poly:
-                p = _ints(ring)
-                a, b = p[:-1], p[1:]
-                moved = (a != b).any(axis=1)
-                a, b = a[moved], b[moved]
-                swap = (a[:, 0] > b[:, 0]) | ((a[:, 0] == b[:, 0]) & (a[:, 1] > b[:, 1]))
-                lo = np.where(swap[:, None], b, a)
-                hi = np.where(swap[:, None], a, b)
-                segs.append(np.hstack([lo, hi]))
-    if not segs:
-        return {"borders": [], "coast": []}
-    edges, count = np.unique(np.vstack(segs), axis=0, return_counts=True)
-    out: dict[str, list[list[int]]] = {}
-    for name, keep in (("borders", count >= 2), ("coast", count == 1)):
-        adj: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
-        for x0, y0, x1, y1 in edges[keep].tolist():
-            a, b = (x0, y0), (x1, y1)
-            adj[a].append(b)
-            adj[b].append(a)
-        for v in adj.values():
-            v.sort()
-        seen: set[tuple[tuple[int, int], tuple[int, int]]] = set()
-
-        def walk(a: tuple[int, int], b: tuple[int, int], seen=seen, adj=adj) -> list:
-            line = [a]
-            while True:
-                seen.add((a, b) if a < b else (b, a))
-                line.append(b)
-                if len(adj[b]) != 2:
-                    return line
-                nxt = [c for c in adj[b] if ((b, c) if b < c else (c, b)) not in seen]
-                if not nxt:
-                    return line
-                a, b = b, nxt[0]
-
-        lines = []
-        nodes = sorted(adj)
-        for start in [p for p in nodes if len(adj[p]) != 2] + nodes:
-            for nb in adj[start]:
-                if ((start, nb) if start < nb else (nb, start)) not in seen:
-                    lines.append(_delta(walk(start, nb)))
-        out[name] = lines
-    return out
-
-
-@dataclass
-class _Shapes:
-    geojson: dict[str, Any]  # FeatureCollection, id = region code, geometry {type, enc}
-    label: dict[str, tuple[float, float]]  # code -> (lat, lon)
-    focus: dict[str, list[list[float]]]  # code -> [[s, w], [n, e]]
-    bounds: list[list[float]]
-
-
-def _prepare_shapes(fc: Mapping[str, Any], codes: Sequence[str]) -> _Shapes:
-    """Keep the regions in ``codes`` (joined on the region code), compute label points (pole of
-    inaccessibility of the largest part) and focus bounds (parts >= 10 % of the largest)."""
-    import shapely
-    from shapely.geometry import shape
-    from shapely.ops import polylabel
-
-    by_code: dict[str, Any] = {}
-    for f in fc.get("features", []):
-        props = f.get("properties") or {}
-        code = str(props.get("code") or props.get("sido_code") or f.get("id") or "")
-        if code in codes and f.get("geometry"):
-            by_code[code] = f["geometry"]
-    missing = [c for c in codes if c not in by_code]
-    if missing:
-        raise SitingError(
-            f"the boundary layer has no polygon for region(s) {', '.join(missing)}",
-            fix="the boundary layer must carry the region codes in 'code' (시도: regions.csv; "
-            "시군구: sigungu/units.csv)",
-        )
-    feats, label, focus = [], {}, {}
-    allb = [math.inf, math.inf, -math.inf, -math.inf]
-    for code in sorted(by_code):
-        geom = shape(by_code[code])
-        parts = list(getattr(geom, "geoms", [geom]))
-        polys = [p for p in parts if p.geom_type == "Polygon" and not p.is_empty]
-        if not polys:
-            raise SitingError(f"the boundary of region {code} has no polygon")
-        # areas in (cos-lat corrected) degrees are fine for ranking parts of one region
-        k = math.cos(math.radians(geom.centroid.y))
-        areas = [p.area * k for p in polys]
-        big = polys[max(range(len(polys)), key=areas.__getitem__)]
-        pt = polylabel(big, tolerance=0.002)
-        label[code] = (round(pt.y, 4), round(pt.x, 4))
-        main = [p for p, a in zip(polys, areas, strict=True) if a >= 0.1 * max(areas)]
-        w, s, e, n = shapely.total_bounds(main)
-        focus[code] = [[round(s, 4), round(w, 4)], [round(n, 4), round(e, 4)]]
-        gb = geom.bounds
-        allb = [min(allb[0], gb[0]), min(allb[1], gb[1]), max(allb[2], gb[2]), max(allb[3], gb[3])]
-        feats.append(
-            {
-                "type": "Feature",
-                "id": code,
-                "properties": {"code": code},
-                "geometry": _encode_geometry(by_code[code]),
-            }
-        )
-    bounds = [[round(allb[1], 4), round(allb[0], 4)], [round(allb[3], 4), round(allb[2], 4)]]
-    return _Shapes({"type": "FeatureCollection", "features": feats}, label, focus, bounds)
-
-
-# ============================================================================ layers
-
-
 @dataclass
 class _Layer:
     key: str
@@ -853,7 +426,9 @@ def _result_layer(
         status = result.status(i)
         if status == "excluded" or np.isnan(s):
             styles[code] = {"color": NO_DATA_FILL, "pattern": "excluded"}
-            reasons = result.exclusions.get(code) or [t["no_score"]]
+            reasons = [
+                result.scenario.localize(r, lang) for r in result.exclusions.get(code, [])
+            ] or [t["no_score"]]
             tips[code] = [name, t["excluded"]] + [r for r in reasons[:2]]
             labels[code] = t["excluded"]
             continue
@@ -866,10 +441,12 @@ def _result_layer(
         line2 = f"{rank} · {t['score_fmt'].format(s=_score_text(s))}"
         tip = [name, line2, f"{t['coverage_long']} {100 * float(cov[i]):.0f} %"]
         if status == "forced":
-            tip.append(f"{t['forced']}: {result.forced.get(code, '')}")
+            tip.append(f"{t['forced']}: {result.scenario.localize(result.forced[code], lang)}")
         for a in result.adjustments:
             if a.region == code:
-                tip.append(f"{a.points:+g} · {a.reason.split(' (')[0]}")
+                tip.append(
+                    f"{a.points:+g} · {result.scenario.localize(a.reason, lang).split(' (')[0]}"
+                )
         tips[code] = tip
         labels[code] = _score_text(s) + ("*" if imputed else "")
     legend = _result_legend(result, lang, lo, hi, fixed, top)
@@ -926,8 +503,8 @@ def _result_legend(
     swatches = []
     if has_excl:
         swatches.append(("st-sw st-sw-excluded", t["legend_excluded"]))
-    for cls, text in swatches:
-        out.append(f'<div class="st-legend-row"><span class="{cls}"></span>{_e(text)}</div>')
+    for cls, label in swatches:
+        out.append(f'<div class="st-legend-row"><span class="{cls}"></span>{_e(label)}</div>')
     if top is not None:
         out.append(
             f'<div class="st-legend-row"><span class="st-legend-badge">1</span>'
@@ -1156,13 +733,14 @@ def _card(
     code: str,
     lang: str,
     peers: Sequence[tuple[str, str, bool]] = (),
+    extra: Sequence[tuple[str, str, str]] = (),
 ) -> list[str | _Row]:
     """The explanation card of one region under one result (static, escaped HTML), as
     segments: strings, and criterion rows that :func:`_assemble_cards` may share between
     cards. ``peers``: (scenario, rank and score, is this card's scenario) for a comparison."""
     t = T[lang]
     ds = result.dataset
-    ex = result.explain(code)
+    ex = result.explain(code, lang)
     name = ex["name_ko"] if lang == "ko" else ex["name_en"]
     other = ex["name_en"] if lang == "ko" else ex["name_ko"]
     excluded = ex["status"] == "excluded"
@@ -1170,18 +748,19 @@ def _card(
     rank = t["excluded"] if excluded else t["rank_of"].format(r=ex["rank_label"], n=n_ranked)
     score = "—" if ex["score"] is None else _score_text(ex["score"])
     kpis = [
-        (t["rank"], rank),
-        (t["score"], score),
-        (t["coverage_long"], f"{ex['coverage_pct']:.0f} %"),
+        (t["rank"], rank, "rank"),
+        (t["score"], score, "score"),
+        (t["coverage_long"], f"{ex['coverage_pct']:.0f} %", "coverage"),
     ]
     if "own_pct" in ex:
-        kpis.append((t["own_share"], f"{ex['own_pct']:.0f} %"))
+        kpis.append((t["own_share"], f"{ex['own_pct']:.0f} %", "own"))
     if ex["adjustment"]:
-        kpis.insert(2, (t["base"], _score_text(ex["base_score"])))
+        kpis.insert(2, (t["base"], _score_text(ex["base_score"]), "base"))
+    kpis += list(extra)  # (label, text, key): values of metric layers, e.g. P(top 3)
     kpi_html = "".join(
         f'<div class="st-kpi"><div class="st-kpi-k">{_e(k)}</div>'
-        f'<div class="st-kpi-v">{_e(v)}</div></div>'
-        for k, v in kpis
+        f'<div class="st-kpi-v" data-kpi="{d}">{_e(v)}</div></div>'
+        for k, v, d in kpis
     )
     parts: list[str | _Row] = [
         f'<article class="st-card" data-layer="{key}" data-region="{_e(code)}" hidden>',
@@ -1338,7 +917,7 @@ def _overview(result: Result, key: str, lang: str, *, with_description: bool = T
     t = T[lang]
     ds = result.dataset
     sig = getattr(ds, "level", "sido") == "sigungu"
-    desc = (result.scenario.description or "").strip() if with_description else ""
+    desc = text(result.scenario.description, lang).strip() if with_description else ""
     crits = sorted(result.criteria, key=lambda c: (-c.weight, c.id))
     own_head = f'<th class="st-num">{_e(t["own_data"])}</th>' if sig else ""
     rows = []
@@ -1576,6 +1155,7 @@ def build_map(
     boundaries: Any = None,
     outlines: Any = None,
     label_top: int | None = None,
+    whatif: bool = True,
 ) -> str:
     """One self-contained HTML page with a choropleth per result (exclusive layers).
 
@@ -1602,6 +1182,9 @@ def build_map(
     label_top
         Name only the best ``label_top`` regions on the map (default: 10 at 시군구 level,
         every region at 시도 level).
+    whatif
+        With one result: embed the what-if panel (sliders per criterion, every shipped
+        scenario of the level as a preset, YAML download, state in the URL hash).
     """
     return _build(
         results,
@@ -1612,6 +1195,7 @@ def build_map(
         boundaries=boundaries,
         outlines=outlines,
         label_top=label_top,
+        whatif=whatif,
     )
 
 
@@ -1641,6 +1225,7 @@ def _build(
     metric_results: Sequence[int] = (),
     metric_overviews: Mapping[int, str] | None = None,
     active: int = 0,
+    whatif: bool = False,
 ) -> str:
     """:func:`build_map` with the hooks of :func:`write_comparison_map`: the result whose
     cards each metric layer opens, overview panels for metric layers (keyed by their index;
@@ -1811,7 +1396,12 @@ def _build(
                     else:
                         txt = t["excluded"]
                     peers.append((other.scenario.name or f"#{j + 1}", txt, j == k))
-            cards.append(_card(r, f"r{k}", code, lang, peers))
+            extra = [
+                (ml.short or ml.name, ml.format(ml.values.get(code)), f"m{j}")
+                for j, ml in enumerate(extra_layers)
+                if ml.card and (metric_results[j] if j < len(metric_results) else 0) == k
+            ]
+            cards.append(_card(r, f"r{k}", code, lang, peers, extra))
     cards_html, shared = _assemble_cards(cards)
     overviews = "".join(_overview(r, f"r{k}", lang) for k, r in enumerate(results))
     for k, ml in enumerate(extra_layers):
@@ -1838,16 +1428,48 @@ def _build(
     page = fig.render()
     page = page.replace("<html>", f'<html lang="{lang}">', 1)
     page = _inline_assets(page)
-    app = (
-        f'<script type="application/json" id="siting-data">{_json_for_script(cfg)}</script>\n'
-        f"<script>{_asset_text('siting-map.js')}</script>\n"
-    )
+    app = f'<script type="application/json" id="siting-data">{_json_for_script(cfg)}</script>\n'
+    if whatif and len(results) == 1:
+        app += _whatif_scripts(first, lang)
+    app += f"<script>{_asset_text('siting-map.js')}</script>\n"
     idx = page.rfind("</html>")
     page = page[:idx] + app + page[idx:]
     page = _deterministic_ids(page)
     # tidy folium's indentation-only lines (smaller and stable)
     page = "\n".join(line.rstrip() for line in page.splitlines() if line.strip()) + "\n"
     return page
+
+
+def _whatif_scripts(result: Result, lang: str) -> str:
+    """The what-if payload (the loaded scenario and every shipped one of the level as
+    presets), the engine and the panel script, as <script> elements."""
+    from siting.whatif import shipped_presets, whatif_json, whatif_payload
+
+    presets = shipped_presets(result.dataset)
+    payload = whatif_payload(result, presets)
+    # the reasons the panel shows, in the map's language
+    for entry, res in zip(
+        [payload["scenario"], *payload["presets"]], [result, *presets], strict=True
+    ):
+        loc = res.scenario.localize
+        entry["exclusions"] = {c: [loc(r, lang) for r in v] for c, v in entry["exclusions"].items()}
+    ui = {
+        "t": WHATIF_T[lang],
+        "rank_fmt": T[lang]["rank_fmt"],
+        "score_fmt": T[lang]["score_fmt"],
+        "rank_of": T[lang]["rank_of"],
+        "excluded": T[lang]["excluded"],
+        "no_score": T[lang]["no_score"],
+        "ramp": list(SEQUENTIAL),
+        "no_data": NO_DATA_FILL,
+    }
+    return (
+        '<script type="application/json" id="siting-whatif">'
+        f"{whatif_json(payload, for_html=True)}</script>\n"
+        f'<script type="application/json" id="siting-whatif-ui">{_json_for_script(ui)}</script>\n'
+        f"<script>{_asset_text('siting-whatif.js')}</script>\n"
+        f"<script>{_asset_text('siting-map-whatif.js')}</script>\n"
+    )
 
 
 def _page_body(
@@ -1864,7 +1486,7 @@ def _page_body(
     t = T[lang]
     first = results[0]
     scen = " · ".join(r.scenario.name or "" for r in results)
-    desc = (first.scenario.description or "").strip() if len(results) == 1 else ""
+    desc = text(first.scenario.description, lang).strip() if len(results) == 1 else ""
     n = len(first.regions)
     level = t["region_sigungu"] if first.dataset.level == "sigungu" else t["region"]
     meta = [
@@ -1913,199 +1535,6 @@ def _page_body(
 <div id="st-legend" class="st-legend">{legends}{fac_legend}</div>
 <footer class="st-footer">{" · ".join(foot)}</footer>
 """  # noqa: E501
-
-
-# ============================================================================ comparison
-
-
-def rank_change_layers(cmp: Comparison, lang: str = "ko") -> list[MetricLayer]:
-    """One rank-change layer per scenario after the first (the reference), for a
-    :class:`~siting.analysis.compare.Comparison`.
-
-    Sign: value = rank under the reference − rank under the scenario, so **positive = moved
-    up** (a smaller rank number) and is drawn blue, negative = moved down, red; the same sign
-    as :attr:`siting.analysis.compare.Mover.change`. A region excluded (unranked) in either scenario
-    has no value and is hatched, its tooltip saying where it was excluded.
-    """
-    t = T[lang]
-    base = cmp.results[0]
-    a_name = base.scenario.name or "1"
-    out = []
-    for r in cmp.results[1:]:
-        b_name = r.scenario.name or "2"
-        vals: dict[str, float | None] = {}
-        tips: dict[str, str] = {}
-        for i, code in enumerate(base.regions):
-            ra, rb = int(base.rank[i]), int(r.rank[i])
-            if ra and rb:
-                vals[code] = float(ra - rb)
-                tips[code] = t["rank_pair"].format(
-                    a=a_name,
-                    ra=t["rank_fmt"].format(r=base.rank_label(i)),
-                    b=b_name,
-                    rb=t["rank_fmt"].format(r=r.rank_label(i)),
-                )
-            else:
-                vals[code] = None
-                where = [n for n, x in ((a_name, ra), (b_name, rb)) if not x]
-                tips[code] = "; ".join(t["excluded_in"].format(s=n) for n in where)
-        desc = t["rank_change_desc"].format(a=a_name, b=b_name)
-        out.append(
-            MetricLayer(
-                name=t["rank_change_name"].format(a=a_name, b=b_name),
-                values=vals,
-                description=desc,
-                diverging=True,
-                signed=True,
-                decimals=0,
-                labels=tips,
-                missing_pattern="excluded",
-                missing_label=t["rank_change_excl"],
-                ends=tuple(t["rank_change_ends"]),  # type: ignore[arg-type]
-                short=t["rank_change_short"],
-            )
-        )
-    return out
-
-
-def _comparison_overview(cmp: Comparison, k: int, key: str, lang: str) -> str:
-    """The side panel of rank-change layer ``k``: the sign, agreement and biggest movers."""
-    t = T[lang]
-    base, other = cmp.results[0], cmp.results[k + 1]
-    ds = base.dataset
-    a, b = base.scenario.name or "1", other.scenario.name or "2"
-    pair = cmp.pairs[k]
-    rows = [(t["top_k"].format(k=kk), f"{100 * v:.0f} %") for kk, v in pair.top_k_overlap.items()]
-    rows += [
-        (t["same_top"], t["yes"] if pair.same_top else t["no"]),
-        ("Kendall τ-b", f"{pair.kendall_tau:.3f}"),
-        ("Spearman ρ", f"{pair.spearman_rho:.3f}"),
-        ("weighted Spearman r_w", f"{pair.weighted_spearman:.3f}"),
-        ("WS", f"{pair.ws_similarity:.3f}"),
-    ]
-    table = "".join(f'<tr><td>{_e(x)}</td><td class="st-num">{_e(y)}</td></tr>' for x, y in rows)
-    names = {c.id: c.indicator.name(lang) for r in (base, other) for c in r.criteria}
-    names["adjustments"] = t["adjustment"]
-    movers = []
-    for mv in (m for m in cmp.movers if m.scenario == b):
-        cls = "st-up" if mv.change > 0 else "st-down"
-        sign = f"+{mv.change}" if mv.change > 0 else f"\u2212{-mv.change}"
-        why = ", ".join(f"{names.get(c, c)} {d:+.1f}" for c, d in mv.drivers)
-        movers.append(
-            f"<li><b>{_e(ds.region_name(mv.region, lang))}</b> "
-            f"{_e(t['rank_fmt'].format(r=mv.rank_a))} → {_e(t['rank_fmt'].format(r=mv.rank_b))} "
-            f'<span class="{cls}">({_e(sign)})</span>'
-            + (f'<div class="st-vf">{_e(t["drivers"])}: {_e(why)}</div>' if why else "")
-            + "</li>"
-        )
-    parts = [
-        f"<h3>{_e(t['agreement'].format(n=pair.common))}</h3>",
-        f'<table class="st-weights"><tbody>{table}</tbody></table>',
-    ]
-    if movers:
-        parts.append(f'<h3>{_e(t["movers"])}</h3><ol class="st-movers">{"".join(movers)}</ol>')
-    for name, only in ((a, pair.only_in_a), (b, pair.only_in_b)):
-        if only:
-            parts.append(
-                f'<h3>{_e(t["only_in"].format(s=name))}</h3><p class="st-desc">'
-                f"{_e(', '.join(ds.region_name(c, lang) for c in only))}</p>"
-            )
-    return _text_overview(
-        key,
-        t["rank_change_name"].format(a=a, b=b),
-        [t["rank_change_desc"].format(a=a, b=b), t["compare_hint"]],
-        "".join(parts),
-    )
-
-
-def write_comparison_map(
-    cmp: Comparison, path: str | Path, lang: str = "ko", *, tiles: str | None = None
-) -> Path:
-    """Write the comparison map of ``siting compare ... --map FILE``: each scenario's score as
-    an exclusive layer, and a rank-change layer per scenario after the first (see
-    :func:`rank_change_layers`), shown on opening, whose panel gives the agreement measures
-    and the biggest movers. Clicking a region opens its card under the compared scenario;
-    every card lists the region's rank under each scenario. Works offline like ``siting map``.
-    """
-    if lang not in T:
-        raise SitingError(f"unknown language {lang!r}", fix="use ko or en")
-    t = T[lang]
-    results = list(cmp.results)
-    changes = rank_change_layers(cmp, lang)
-    sig = getattr(results[0].dataset, "level", "sido") == "sigungu"
-    page = _build(
-        results,
-        lang=lang,
-        tiles=tiles,
-        extra_layers=changes,
-        title=t["title_compare_sigungu" if sig else "title_compare"],
-        metric_results=[k + 1 for k in range(len(changes))],
-        metric_overviews={
-            k: _comparison_overview(cmp, k, f"m{k}", lang) for k in range(len(changes))
-        },
-        active=len(results),
-    )
-    return write_map(path, page)
-
-
-# ============================================================================ robustness
-
-
-def robustness_layer(
-    result: Result,
-    samples: int = 10_000,
-    seed: int = 0,
-    *,
-    lang: str = "ko",
-    concentration: float | None = 100.0,
-    k: int = 3,
-) -> MetricLayer:
-    """P(top ``k``) per region under weights sampled around the scenario's
-    (:func:`siting.analysis.sensitivity.monte_carlo`, the defaults of ``siting sensitivity``): a
-    sequential 0–100 % layer; excluded regions are hatched. Deterministic for a seed."""
-    import numpy as np
-
-    from siting.analysis.sensitivity import monte_carlo
-
-    t = T[lang]
-    mc = monte_carlo(result, samples, seed, concentration)
-    ptop = mc.p_top(k)
-    vals: dict[str, float | None] = {c: None for c in result.regions}
-    tips: dict[str, str] = {c: t["excluded"] for c in result.regions}
-    for i, code in enumerate(mc.regions):
-        vals[code] = round(float(ptop[i]), 6)
-        tips[code] = t["p_top_tip"].format(
-            p1=f"{100 * float(mc.p_first[i]):.1f} %",
-            med=_num(float(mc.median_rank[i]), 1),
-            lo=_num(float(mc.rank_lo[i]), 1),
-            hi=_num(float(mc.rank_hi[i]), 1),
-        )
-    dist = (
-        t["p_top_uniform"]
-        if concentration is None
-        else t["p_top_dirichlet"].format(c=f"{concentration:g}")
-    )
-    desc = t["p_top_desc"].format(n=f"{samples:,}", dist=dist, seed=seed)
-    order = np.lexsort((np.array(mc.regions), -mc.p_first, -ptop))[:10]
-    best = ", ".join(
-        f"{result.dataset.region_name(mc.regions[i], lang)} {100 * float(ptop[i]):.0f} %"
-        for i in order
-        if ptop[i] > 0
-    )
-    name = t["p_top_name"] if k == 3 else f"P(top {k})"
-    return MetricLayer(
-        name=name,
-        values=vals,
-        description=desc,
-        percent=True,
-        domain=(0.0, 1.0),
-        decimals=0,
-        labels=tips,
-        missing_pattern="excluded",
-        missing_label=t["p_top_missing"],
-        short=t["p_top_short"] if k == 3 else name,
-        notes=(desc, t["robust_hint"], f"{name}: {best}" if best else ""),
-    )
 
 
 # ============================================================================ files
@@ -2182,3 +1611,19 @@ def render_png(
                 fix=(proc.stderr or "").strip().splitlines()[-1:] and proc.stderr.strip()[-300:],
             )
         return atomic_write(png_path, out.read_bytes())
+
+
+_SPLIT = {  # names defined in siting/_map_compare.py, importable from here as before
+    "rank_change_layers",
+    "robustness_layer",
+    "write_comparison_map",
+    "_comparison_overview",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SPLIT:
+        from siting import _map_compare
+
+        return getattr(_map_compare, name)
+    raise AttributeError(f"module 'siting.maps' has no attribute {name!r}")

@@ -9,6 +9,8 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from siting.config import text
+
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
@@ -143,7 +145,8 @@ def render_rank(result: Result, fmt: str, lang: str = "ko", top: int | None = No
             r["hash"] = result.hash
         return to_csv(rows, [*rank_columns(result), "scenario", "hash"])
     if fmt == "markdown":
-        head = f"## {result.scenario.name}\n\n{(result.scenario.description or '').strip()}\n\n"
+        desc = text(result.scenario.description, lang).strip()
+        head = f"## {result.scenario.name}\n\n{desc}\n\n"
         lines = _weights_line(result) + "\n\n"
         if result.by_units:
             lines += result.inherited_summary() + "\n\n"
@@ -162,7 +165,7 @@ def render_rank(result: Result, fmt: str, lang: str = "ko", top: int | None = No
                 "adj": r["adjustment"] or None,
                 "data %": r["coverage_pct"],
                 **({"own %": r["own_pct"]} if result.by_units else {}),
-                "notes": _short_notes(result, i),
+                "notes": _short_notes(result, i, lang),
             }
         )
     own = ("own %",) if result.by_units else ()
@@ -183,14 +186,18 @@ def render_rank(result: Result, fmt: str, lang: str = "ko", top: int | None = No
     return Group(*parts)
 
 
-def _short_notes(result: Result, i: int) -> str:
-    """One short phrase per exclusion, forced inclusion or adjustment."""
+def _short_notes(result: Result, i: int, lang: str = "en") -> str:
+    """One short phrase per exclusion, forced inclusion or adjustment (in ``lang`` where the
+    scenario gives its reasons in two languages)."""
     code = result.regions[i]
-    out = [f"excluded: {r.split(' (')[0]}" for r in result.exclusions.get(code, [])]
+    loc = result.scenario.localize
+    out = [f"excluded: {loc(r, lang).split(' (')[0]}" for r in result.exclusions.get(code, [])]
     if code in result.forced:
-        out.append(f"forced: {result.forced[code]}")
+        out.append(f"forced: {loc(result.forced[code], lang)}")
     out += [
-        f"{a.points:+g} {a.reason.split(' (')[0]}" for a in result.adjustments if a.region == code
+        f"{a.points:+g} {loc(a.reason, lang).split(' (')[0]}"
+        for a in result.adjustments
+        if a.region == code
     ]
     return "; ".join(out)
 
@@ -264,7 +271,7 @@ def _inherited_mark(c: dict[str, Any]) -> str:
 
 
 def render_explain(result: Result, region: str, fmt: str, lang: str = "ko") -> Any:
-    info = result.explain(region)
+    info = result.explain(region, lang)
     if fmt == "json":
         return to_json(info)
     rows = explain_rows(info, lang)

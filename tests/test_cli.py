@@ -105,6 +105,13 @@ def test_schema_is_json_schema_with_indicator_ids(run) -> None:
     schema = json.loads(run("schema").stdout)
     assert schema["title"] == "siting scenario"
     assert "power_self_sufficiency" in schema["properties"]["criteria"]["propertyNames"]["enum"]
+    # description, rationale and reason: a string or the same text in ko and en
+    desc = schema["properties"]["description"]
+    forms = desc.get("anyOf") or [a for b in desc.get("anyOf", []) for a in b]
+    kinds = json.dumps(desc)
+    assert '"type": "string"' in kinds and '"ko"' in kinds and '"en"' in kinds, forms
+    defs = json.dumps(schema.get("$defs", {}))
+    assert defs.count('"ko"') >= 2  # rationale (Criterion) and reason (Constraint)
 
 
 BAD_SCENARIOS = {

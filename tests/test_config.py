@@ -139,3 +139,77 @@ def test_bundled_scenarios_load_and_describe_themselves() -> None:
         assert sc.description and len(sc.description) > 80, n
         for cid, crit in sc.active_criteria.items():
             assert crit.rationale, f"{n}: {cid} has no rationale"
+
+
+def test_texts_take_a_string_or_both_languages(tmp_path: Path) -> None:
+    from siting.config import LocalText, text
+
+    p = write(
+        tmp_path,
+        "bi.yaml",
+        "description: {ko: 한국어 설명, en: English description}\n"
+        "criteria:\n"
+        "  power_self_sufficiency:\n"
+        "    weight: 2\n"
+        "    rationale:\n      ko: 전력이 중요하다\n      en: power matters\n"
+        "  dist_seoul: {weight: 1, rationale: plain}\n"
+        "constraints:\n"
+        "  - {kind: penalty, regions: [서울], points: 3, reason: {ko: 수도권 감점, en: capital}}\n",
+    )
+    sc = load_scenario(p)
+    assert isinstance(sc.description, LocalText)
+    assert text(sc.description, "ko") == "한국어 설명"
+    assert text(sc.description, "en") == str(sc.description) == "English description"
+    assert text(sc.criteria["dist_seoul"].rationale, "ko") == "plain"  # type: ignore[union-attr]
+    # the resolved scenario keeps both (the hash covers both; a copy written back reloads)
+    canon = sc.canonical()
+    assert canon["description"] == {"ko": "한국어 설명", "en": "English description"}
+    assert canon["constraints"][0]["reason"] == {"ko": "수도권 감점", "en": "capital"}
+    copy = sc.model_copy(deep=True)
+    assert text(copy.criteria["power_self_sufficiency"].rationale, "ko") == "전력이 중요하다"  # type: ignore[union-attr]
+    assert sc.localize("excluded: capital (x = 1)", "ko") == "excluded: 수도권 감점 (x = 1)"
+    # only one language: the other falls back to it
+    p2 = write(
+        tmp_path, "ko.yaml", "description: {ko: 한국어만}\ncriteria: {dist_seoul: {weight: 1}}\n"
+    )
+    assert text(load_scenario(p2).description, "en") == "한국어만"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["{kr: 설명}", "{}", "{ko: 3}", "{ko: ''}"],
+)
+def test_bad_two_language_text_names_file_and_line(tmp_path: Path, value: str) -> None:
+    p = write(
+        tmp_path,
+        "bad.yaml",
+        f"name: x\ndescription: {value}\ncriteria: {{dist_seoul: {{weight: 1}}}}\n",
+    )
+    with pytest.raises(SitingError) as exc:
+        load_scenario(p)
+    err = exc.value
+    assert err.file and err.file.endswith("bad.yaml")
+    assert "description" in err.format() and err.line == 2
+    assert "Traceback" not in err.format()
+
+
+def test_shipped_scenarios_carry_both_languages() -> None:
+    import re
+
+    from siting.config import LocalText, available_scenarios
+
+    hangul = re.compile("[가-힣]")
+    for n in available_scenarios():
+        sc = load_scenario(n)
+        texts = [("description", sc.description)]
+        texts += [(f"{cid}.rationale", c.rationale) for cid, c in sc.active_criteria.items()]
+        texts += [(f"constraint {c.id}", c.reason) for c in sc.constraints]
+        for where, t in texts:
+            if t is None:
+                continue
+            assert isinstance(t, LocalText) and t.ko and t.en, (n, where)
+            assert hangul.search(t.ko), (n, where)
+            # the English text is English (place names may stay in Hangul), the Korean Korean
+            latin = len(re.findall("[A-Za-z]", t.en))
+            assert latin > len(hangul.findall(t.en)), (n, where)
+            assert len(hangul.findall(t.ko)) > len(re.findall("[A-Za-z]", t.ko)), (n, where)

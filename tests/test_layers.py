@@ -46,6 +46,8 @@ LAYERS = {
         "siting.maps",
         "siting.whatif",
         "siting._report_backtest",
+        "siting._map_compare",
+        "siting._map_geometry",
     ],
     6: ["siting.api"],
     7: ["siting.cli"],

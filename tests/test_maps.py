@@ -1104,3 +1104,66 @@ def test_comparison_and_robustness_escape_payloads(xss_dir: Path, tmp_path: Path
         assert payload not in page
     assert not re.search(r"<(?:img|svg)\b[^>]*\bon\w+\s*=", page, flags=re.I)
     assert "충북&lt;script&gt;" in page
+
+
+def test_map_texts_follow_the_language() -> None:
+    """A shipped scenario (texts in ko and en): the Korean map shows the Korean description,
+    value-function text and rule reasons, the English map the English ones."""
+    ds = load_dataset(None)
+    res = score(ds, load_scenario("power-first"))
+    sc = res.scenario
+    ko, en = build_map([res], lang="ko", whatif=False), build_map([res], lang="en", whatif=False)
+    import html as _html
+
+    ko_t, en_t = _html.unescape(ko), _html.unescape(en)
+    assert sc.description.ko.split()[0] in ko_t and sc.description.en not in ko_t  # type: ignore[union-attr]
+    assert sc.description.en.split(".")[0] in en_t and sc.description.ko not in en_t  # type: ignore[union-attr]
+    assert "높을수록 유리" in ko_t and "higher is better" not in ko_t
+    assert "higher is better" in en_t and "높을수록 유리" not in en_t
+    excl = next(c for c in sc.constraints if c.kind == "exclude")
+    assert excl.reason.ko in ko_t and excl.reason.en not in ko_t  # type: ignore[union-attr]
+    assert excl.reason.en in en_t  # type: ignore[union-attr]
+
+
+def test_locale_files_have_the_same_keys() -> None:
+    """The page strings live in siting/_assets/locales/{ko,en}.json: every key in both."""
+    from siting.maps import _LOCALES
+
+    def keys(d: dict, prefix: str = "") -> set[str]:
+        out = set()
+        for k, v in d.items():
+            out.add(prefix + k)
+            if isinstance(v, dict):
+                out |= keys(v, prefix + k + ".")
+        return out
+
+    assert keys(_LOCALES["ko"]) == keys(_LOCALES["en"])
+    assert _LOCALES["ko"]["rank"] == "순위" and _LOCALES["en"]["rank"] == "Rank"
+
+
+def test_robustness_one_percent_rule_and_card(data_dir: Path) -> None:
+    """P(top 3) is written by one rule in the table, the panel, the tooltip and the card: a
+    share that rounds to 0 but is not 0 is '<1 %' everywhere, and each card shows it."""
+    import html as _html
+
+    from siting.maps import pct_text
+
+    assert pct_text(0.0) == "0 %" and pct_text(0.004) == "<1 %" and pct_text(0.37) == "37 %"
+    assert pct_text(0.996) == ">99 %" and pct_text(1.0) == "100 %"
+    r = result_for(data_dir, "test")
+    lay = robustness_layer(r, samples=400, seed=5)
+    page = _html.unescape(build_map([r], extra_layers=[lay]))
+    for code, v in lay.values.items():
+        card = card_html(page, "r0", code)
+        kpi = re.search(r'data-kpi="m0">([^<]*)<', card)
+        assert kpi, code
+        assert kpi.group(1) == ("—" if v is None else pct_text(v))
+    notes = page.split('<section class="st-overview" data-layer="m0"')[1].split("</section>")[0]
+    for c, v in lay.values.items():
+        name = r.dataset.region_name(c, "ko")
+        if v is not None and f"{name} " in notes and v > 0:
+            assert f"{name} {pct_text(v)}" in notes
+    table = page.split('<table hidden class="st-rank" data-layer="m0">')[1].split("</table>")[0]
+    for c, v in lay.values.items():
+        row = re.search(rf'<tr data-region="{c}".*?</tr>', table, re.S)
+        assert row and (v is None or f">{pct_text(v)}<" in row.group(0)), c

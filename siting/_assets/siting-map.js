@@ -82,6 +82,19 @@
     // ---------------------------------------------------------------- choropleth layers
     // each layer's shapes are made the first time it is shown (one 시군구 layer is ~90k points)
     var built = {};
+    var shapesOf = {};  // layer index -> {regions, hatched} (the what-if panel restyles them)
+    function hatchLayer(lc) {
+      var hatched = cfg.geometry.features.filter(function (f) {
+        return lc.styles[f.id] && lc.styles[f.id].pattern === "excluded";
+      });
+      if (!hatched.length) return null;
+      return L.geoJSON({ type: "FeatureCollection", features: hatched }, {
+        pane: "st-patterns", interactive: false,
+        style: function () {
+          return { fillColor: "url(#st-hatch)", fillOpacity: 1, stroke: false, className: "st-pattern st-pattern-excluded" };
+        }
+      });
+    }
     function buildLayer(k) {
       if (built[k]) return;
       built[k] = true;
@@ -106,27 +119,32 @@
         }
       });
       group.addLayer(regions);
-      var hatched = cfg.geometry.features.filter(function (f) {
-        return lc.styles[f.id] && lc.styles[f.id].pattern === "excluded";
-      });
-      if (hatched.length) {
-        group.addLayer(L.geoJSON({ type: "FeatureCollection", features: hatched }, {
-          pane: "st-patterns", interactive: false,
-          style: function () {
-            return { fillColor: "url(#st-hatch)", fillOpacity: 1, stroke: false, className: "st-pattern st-pattern-excluded" };
-          }
-        }));
-      }
+      var hatch = hatchLayer(lc);
+      if (hatch) group.addLayer(hatch);
+      shapesOf[k] = { regions: regions, hatch: hatch, style: regions.options.style };
+    }
+
+    // after lc.styles changed (what-if): recolour the layer's shapes and redo its hatching
+    function restyle(k) {
+      var sh = shapesOf[k];
+      if (!sh) return;
+      var group = window[cfg.layers[k].group];
+      sh.regions.setStyle(sh.style);
+      if (sh.hatch) group.removeLayer(sh.hatch);
+      sh.hatch = hatchLayer(cfg.layers[k]);
+      if (sh.hatch) group.addLayer(sh.hatch);
     }
 
     // ---------------------------------------------------------------- labels
     var labelGroup = window[cfg.labels];
     var labelNodes = {};
+    var labelInner = {};  // 시도 map: code -> {inner, dx, dy} (dx, dy: the fixed nudge)
     var callouts = [];  // 시군구: the labelled regions of the active layer, most important first
     if (!cfg.callouts) {
       Object.keys(cfg.regions).forEach(function (code) {
         var r = cfg.regions[code];
         var inner = el("div", "st-label-in");
+        inner.setAttribute("data-region", code);
         var dx = Number(r.nudge[0]) || 0, dy = Number(r.nudge[1]) || 0;
         if (dx || dy) inner.style.transform = "translate(calc(-50% + " + dx + "px), calc(-50% + " + dy + "px))";
         var name = el("span", "st-label-name", r.name);
@@ -134,6 +152,7 @@
         inner.appendChild(name);
         inner.appendChild(sub);
         labelNodes[code] = sub;
+        labelInner[code] = { inner: inner, dx: dx, dy: dy };
         var icon = L.divIcon({ className: "st-label" + (SMALL[code] ? " st-label-small" : ""), html: inner, iconSize: [0, 0] });
         labelGroup.addLayer(L.marker(r.label, { icon: icon, interactive: false, keyboard: false, pane: "st-labels" }));
       });
@@ -173,6 +192,59 @@
       placeCallouts();
     }
 
+    // facility symbols on the map, in container pixels: labels keep clear of them
+    function facilityBoxes(box0) {
+      var out = [];
+      Array.prototype.forEach.call(map.getContainer().querySelectorAll(".st-fac"), function (n) {
+        var r = n.getBoundingClientRect();
+        if (r.width && r.height) {
+          out.push({ x0: r.left - box0.left, x1: r.right - box0.left, y0: r.top - box0.top, y1: r.bottom - box0.top });
+        }
+      });
+      return out;
+    }
+    function hits(r, boxes, pad) {
+      for (var i = 0; i < boxes.length; i++) {
+        var q = boxes[i];
+        if (r.x0 < q.x1 + pad && r.x1 > q.x0 - pad && r.y0 < q.y1 + pad && r.y1 > q.y0 - pad) return true;
+      }
+      return false;
+    }
+    // 시도 labels: the small regions keep their spot, the others move a little (up to 40 px)
+    // where a facility symbol or another label is in the way
+    var LABEL_STEPS = [[0, 0]];
+    [4, 8, 12, 16, 20, 26, 32, 40].forEach(function (d) {
+      [[0, -1], [0, 1], [1, 0], [-1, 0], [1, -1], [-1, -1], [1, 1], [-1, 1]].forEach(function (u) {
+        LABEL_STEPS.push([u[0] * d, u[1] * d]);
+      });
+    });
+    function placeLabels() {
+      if (cfg.callouts || !map.hasLayer(labelGroup)) return;
+      var box0 = map.getContainer().getBoundingClientRect();
+      var obstacles = facilityBoxes(box0);
+      var placed = [];
+      var codes = Object.keys(labelInner).sort(function (a, b) {
+        return (SMALL[b] ? 1 : 0) - (SMALL[a] ? 1 : 0) || (a < b ? -1 : a > b ? 1 : 0);
+      });
+      codes.forEach(function (code) {
+        var li = labelInner[code];
+        li.inner.style.transform = "translate(calc(-50% + " + li.dx + "px), calc(-50% + " + li.dy + "px))";
+        var b = li.inner.getBoundingClientRect();
+        if (!b.width) return;
+        var r = { x0: b.left - box0.left, x1: b.right - box0.left, y0: b.top - box0.top, y1: b.bottom - box0.top };
+        var best = [0, 0];
+        for (var k = 0; k < LABEL_STEPS.length; k++) {
+          var o = LABEL_STEPS[k];
+          var q = { x0: r.x0 + o[0], x1: r.x1 + o[0], y0: r.y0 + o[1], y1: r.y1 + o[1] };
+          if (!hits(q, obstacles, 1) && !hits(q, placed, 1)) { best = o; break; }
+        }
+        placed.push({ x0: r.x0 + best[0], x1: r.x1 + best[0], y0: r.y0 + best[1], y1: r.y1 + best[1] });
+        if (best[0] || best[1]) {
+          li.inner.style.transform = "translate(calc(-50% + " + (li.dx + best[0]) + "px), calc(-50% + " + (li.dy + best[1]) + "px))";
+        }
+      });
+    }
+
     // greedy placement: each label (most important first) takes the free spot nearest to its
     // region; a displaced label gets a leader line to a dot on its region
     function placeCallouts() {
@@ -187,6 +259,7 @@
           placed.push({ x0: r.left - box0.left, x1: r.right - box0.left, y0: r.top - box0.top, y1: r.bottom - box0.top });
         }
       });
+      facilityBoxes(box0).forEach(function (q) { placed.push(q); });
       var anchors = callouts.map(function (c) {
         return map.latLngToContainerPoint(cfg.regions[c.code].label);
       });
@@ -251,7 +324,9 @@
       });
     }
     map.on("moveend resize", placeCallouts);
+    map.on("moveend resize", placeLabels);
     map.on("overlayadd", function (e) { if (e.layer === labelGroup) placeCallouts(); });
+    map.on("overlayadd overlayremove", function () { placeLabels(); placeCallouts(); });
 
     var islandDots = [];
     (cfg.islands || []).forEach(function (isl) {
@@ -374,7 +449,9 @@
         d.marker.setStyle({ fillColor: s.color || "#d9d9d9" });
       });
       if (card) card.parentNode.scrollTop = 0;
+      hooks.forEach(function (h) { h(); });
     }
+    var hooks = [];  // called after every refresh (selection, layer)
 
     function hover(code) {
       hoverLine.clearLayers();
@@ -421,9 +498,19 @@
     map.setMaxBounds(b);
     buildLayer(state.active);
     refreshPanels();
+    placeLabels();
+    var whatif = null;
+    if (window.SitingMapWhatIf && document.getElementById("siting-whatif")) {
+      whatif = window.SitingMapWhatIf.attach({
+        cfg: cfg, map: map, state: state, select: select, setActive: setActive, restyle: restyle,
+        refresh: function () { lastLabelLayer = ""; refreshPanels(); },
+        hooks: hooks
+      });
+    }
     window.sitingMap = {
+      whatif: whatif,
       map: map, select: select, setActive: setActive, state: state,
-      placeLabels: placeCallouts,
+      placeLabels: function () { placeLabels(); placeCallouts(); },
       // ms spent in this script, and since navigation start (page parse included)
       renderMs: t0 ? performance.now() - t0 : null,
       readyMs: t0 ? performance.now() : null

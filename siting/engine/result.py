@@ -153,7 +153,13 @@ class Result:
             return "-"
         return f"={self.rank[i]}" if self.tied[i] else str(self.rank[i])
 
-    def reasons(self, i: int) -> list[str]:
+    def reasons(self, i: int, lang: str = "en") -> list[str]:
+        """Exclusions, forced inclusion and points of region ``i`` (constraint reasons given
+        in two languages are written in ``lang``)."""
+        out = self._reasons(i)
+        return [self.scenario.localize(r, lang) for r in out]
+
+    def _reasons(self, i: int) -> list[str]:
         code = self.regions[i]
         out = list(self.exclusions.get(code, []))
         if code in self.forced:
@@ -221,7 +227,7 @@ class Result:
                     "coverage_pct": round(cov[i], 1),
                     **({"own_pct": round(own[i], 1)} if own is not None else {}),
                     "status": self.status(i),
-                    "notes": "; ".join(self.reasons(i)) if code in special else "",
+                    "notes": "; ".join(self.reasons(i, lang)) if code in special else "",
                 }
             )
         for col in ("score", "base"):
@@ -273,7 +279,7 @@ class Result:
             for c in self.criteria
         ]
 
-    def explain(self, region: str) -> dict[str, Any]:
+    def explain(self, region: str, lang: str = "en") -> dict[str, Any]:
         """Everything behind one region's score, JSON-ready; ``region`` as a code or any name
         the CLI accepts (경북, Gyeongbuk; 포항, 경북 포항시 at 시군구 level)."""
         from siting.dataset import describe_value
@@ -304,7 +310,7 @@ class Result:
                     "contribution": None
                     if np.isnan(self.transformed[i, j])
                     else round(float(self.contributions[i, j]), 3),
-                    "value_function": c.value_function.describe(),
+                    "value_function": c.value_function.describe(lang),
                     "evidence": describe_value(ds, val) if val else None,
                     "inherited_from": (
                         ds.parent.region_name(val.inherited)
@@ -330,7 +336,7 @@ class Result:
             "coverage_pct": round(100 * float(self.coverage[i]), 1),
             **({"own_pct": round(100 * float(self.own_share[i]), 1)} if self.by_units else {}),
             "status": self.status(i),
-            "reasons": self.reasons(i),
+            "reasons": self.reasons(i, lang),
             "method": self.method,
             "additive": self.additive,
             "criteria": rows,
@@ -339,9 +345,11 @@ class Result:
         }
 
     def meta(self) -> dict[str, Any]:
+        from siting.config import text
+
         return {
             "scenario": self.scenario.name,
-            "description": (self.scenario.description or "").strip(),
+            "description": text(self.scenario.description, "en").strip(),
             "method": self.method,
             "hash": self.hash,
             "data_vintage": self.dataset.vintage,

@@ -23,16 +23,29 @@ class ValueFunction:
     offset: float = 0.0
     bounds_from_data: bool = False
 
-    def describe(self) -> str:
+    def describe(self, lang: str = "en") -> str:
+        """One line, e.g. 'linear 0..200, higher is better' ('선형 0..200, 높을수록 유리')."""
+        ko = lang == "ko"
         if self.scale == "steps":
             parts = ", ".join(f">={a:g}: {s:g}" for a, s in self.steps)
+            if ko:
+                return f"구간 점수 ({parts}; 그 아래: {self.below:g})"
             return f"steps ({parts}; below: {self.below:g})"
         if self.scale == "target":
+            if ko:
+                return f"목표값 {self.target:g} ({self.lo:g}와 {self.hi:g}에서 0점)"
             return f"target {self.target:g} (0 at {self.lo:g} and {self.hi:g})"
-        origin = " from data" if self.bounds_from_data else ""
-        arrow = "higher is better" if self.direction == "benefit" else "lower is better"
+        benefit = self.direction == "benefit"
+        if ko:
+            origin = " (자료의 최솟값·최댓값)" if self.bounds_from_data else ""
+            arrow = "높을수록 유리" if benefit else "낮을수록 유리"
+            scale = {"linear": "선형", "log": "로그"}.get(self.scale, self.scale)
+        else:
+            origin = " from data" if self.bounds_from_data else ""
+            arrow = "higher is better" if benefit else "lower is better"
+            scale = self.scale
         log = f"log10(x+{self.offset:g}) " if self.scale == "log" else ""
-        return f"{self.scale} {log}{self.lo:g}..{self.hi:g}{origin}, {arrow}"
+        return f"{scale} {log}{self.lo:g}..{self.hi:g}{origin}, {arrow}"
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return apply(self, x)
