@@ -447,6 +447,7 @@ def _problems_from_validation(
     exc: ValidationError, file: str, lines: dict[KeyPath, int]
 ) -> list[Problem]:
     out = []
+    seen: set[tuple[Any, ...]] = set()
     for err in exc.errors():
         loc = tuple(err["loc"])
         # pydantic appends the union member name for Optional models; drop it
@@ -454,6 +455,18 @@ def _problems_from_validation(
         etype = err["type"]
         msg = err["msg"]
         fix = _FIX_BY_TYPE.get(etype)
+        if "inherited" in loc:  # a union (use | exclude | factor): one message for the key
+            loc = loc[: loc.index("inherited") + 1]
+            if loc in seen:
+                continue
+            seen.add(loc)
+            msg = (
+                "inherited must be use, exclude or a factor between 0 and 1, "
+                f"got {err.get('input')!r}"
+            )
+            fix = "write inherited: use, inherited: exclude or e.g. inherited: 0.5"
+            out.append(Problem(msg, file=file, key=_dotted(loc), line=line_of(lines, loc), fix=fix))
+            continue
         if etype == "extra_forbidden":
             bad = str(loc[-1])
             allowed = _allowed_here(loc)

@@ -188,3 +188,19 @@ def test_constraints_skip_inherited_values_under_exclude() -> None:
     assert (~plain.included).sum() > 20
     assert own_only.included.all()
     assert any("not applied to" in w and "inherited: exclude" in w for w in own_only.warnings)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"), [('inherited: "50%"', "inherited"), ("inherited: 2", "inherited")]
+)
+def test_a_bad_policy_in_yaml_is_one_clear_problem(tmp_path: Path, text: str, key: str) -> None:
+    from siting._errors import SitingError
+    from siting.config import load_scenario as load
+
+    path = tmp_path / "bad.yaml"
+    path.write_text(f"extends: base\n{text}\n", encoding="utf-8")
+    with pytest.raises(SitingError) as err:
+        load(path, DATA)
+    problems = err.value.as_problems()
+    assert len(problems) == 1 and problems[0].key == key and problems[0].line == 2
+    assert "between 0 and 1" in problems[0].message and "0.5" in (problems[0].fix or "")

@@ -248,6 +248,7 @@ def sensitivity(
 
 _UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12}
 _UNITS.update({"kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40})
+_UNITS.update({"k": 10**3, "m": 10**6, "g": 10**9, "t": 10**12})  # 8G as 8GB
 
 
 def _parse_bytes(text: str) -> int:
