@@ -149,7 +149,16 @@ def test_slider_reorders_like_python(tab: Page, wi_html: Path, data_dir: Path) -
         f"{expected.score[expected.index(top)]:.1f}"
     )
     assert card.locator('[data-kpi="rank"]').text_content().startswith("1위")
-    assert card.locator(".st-wi-note").is_visible()
+    # ... and its criterion rows the new points (100 x weight x score) and weights
+    i = expected.index(top)
+    want = [
+        ("—" if np.isnan(expected.transformed[i, j]) else f"{expected.contributions[i, j]:.1f}")
+        + f" / {100 * c.weight:.1f}"
+        for j, c in enumerate(expected.criteria)
+    ]
+    got = card.locator("ol.st-crit > li .st-crit-pts").all_text_contents()
+    assert got == want
+    assert not card.locator(".st-wi-note").is_visible()  # nothing left from the loaded weights
     # the toggle switches a criterion off (weight 0) and back on (its previous weight)
     box = page.locator('#st-whatif input[data-wi="on"]').nth(1)
     box.uncheck()
@@ -165,6 +174,12 @@ def test_slider_reorders_like_python(tab: Page, wi_html: Path, data_dir: Path) -
     assert page.locator('table.st-rank[data-layer="r0"] .st-wi-delta').count() == 0
     assert "w=" not in page.evaluate("location.hash")
     assert not card.locator(".st-wi-note").is_visible()
+    restored = card.locator("ol.st-crit > li .st-crit-pts").all_text_contents()
+    assert restored == [
+        ("—" if np.isnan(loaded.transformed[i, j]) else f"{loaded.contributions[i, j]:.1f}")
+        + f" / {100 * c.weight:.1f}"
+        for j, c in enumerate(loaded.criteria)
+    ]
     tab.shot("whatif-sido.png")
 
 

@@ -205,13 +205,46 @@
       }
       if (sv) sv.textContent = isLoaded ? sv.getAttribute("data-orig") : scoreText(s);
       if (bv) bv.textContent = isLoaded ? bv.getAttribute("data-orig") : scoreText(res.base[i]);
+      var bars = updateBars(card, i, res, isLoaded);
       var note = card.querySelector(".st-wi-note");
+      if (bars) { if (note) note.hidden = true; return; }
       if (!note && !isLoaded) {
         note = el("p", "st-note st-wi-note", t.card_note);
         var kp = card.querySelector(".st-kpis");
         if (kp) kp.parentNode.insertBefore(note, kp.nextSibling);
       }
       if (note) note.hidden = isLoaded;
+    }
+    // the criterion rows of a card (loaded scenario only: a preset has other criteria):
+    // points 100 x weight x score and the weight bar, as siting.maps draws them
+    function updateBars(card, i, res, isLoaded) {
+      if (st.view !== 0) return false;
+      var lis = card.querySelectorAll("ol.st-crit > li");
+      if (lis.length !== loaded.criteria.length) return false;
+      var eff = res.weights, wmax = Math.max.apply(null, eff) || 1;
+      Array.prototype.forEach.call(lis, function (li, j) {
+        if (!li.firstChild && li.hasAttribute("data-ev")) {
+          var tpl = document.getElementById("st-ev-" + li.getAttribute("data-ev"));
+          if (tpl) li.appendChild(tpl.content.cloneNode(true));
+        }
+        var pts = li.querySelector(".st-crit-pts"), track = li.querySelector(".st-bar");
+        if (!pts || !track) return;
+        if (!pts.hasAttribute("data-orig")) {
+          pts.setAttribute("data-orig", pts.textContent);
+          track.setAttribute("data-orig", track.style.width);
+        }
+        if (isLoaded) {
+          pts.textContent = pts.getAttribute("data-orig");
+          track.style.width = track.getAttribute("data-orig");
+          return;
+        }
+        var col = payload.columns[loaded.criteria[j].column];
+        var v = col ? col[i] : null, w = eff[j];
+        pts.textContent = (v === null || v === undefined ? "—" : (100 * w * v).toFixed(1)) +
+          " / " + (100 * w).toFixed(1);
+        track.style.width = (100 * w / wmax).toFixed(1) + "%";
+      });
+      return true;
     }
     ctx.hooks.push(function () { if (ctx.state.selected) updateCard(ctx.state.selected); });
 
