@@ -78,6 +78,8 @@ def _scenario_entry(result: Result, pool: _Pool, regions: list[str]) -> dict[str
                 "weight": float(c.weight),
                 "dropped": c.id in dropped,
                 "column": pool.add(result.transformed[:, j]),
+                # regions without a value (imputed or excluded): the coverage column
+                "missing": [int(i) for i in np.flatnonzero(np.isnan(result.raw[:, j]))],
             }
         )
     status = [result.status(i) for i in range(len(regions))]

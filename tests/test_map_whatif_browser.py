@@ -113,6 +113,18 @@ def test_slider_reorders_like_python(tab: Page, wi_html: Path, data_dir: Path) -
         assert w[j] == value
         expected = score(ds, reweighted(sc, w))
         assert _table(page) == _python_table(expected), f"step {step}"
+        # the data-coverage column follows the weights too (share of the weight with data)
+        cov = page.evaluate(
+            """() => Array.from(
+                document.querySelectorAll('table.st-rank[data-layer="r0"] tbody tr')
+            ).map(tr => [tr.getAttribute('data-region'), tr.children[3].textContent])"""
+        )
+        want = {
+            code: f"{100 * float(expected.coverage[expected.index(code)]):.0f}%"
+            + ("*" if np.isnan(expected.raw[expected.index(code)]).any() else "")
+            for code, _ in cov
+        }
+        assert dict(cov) == want, f"step {step}"
         reordered |= [r[0] for r in _table(page)] != [loaded.regions[i] for i in loaded.order()]
         js = page.evaluate("() => window.sitingMap.whatif.result().scores")
         for i, s in enumerate(expected.score):

@@ -69,8 +69,24 @@
     var origCells = {};
     Object.keys(rows).forEach(function (code) {
       var td = rows[code].children;
-      origCells[code] = [td[0].textContent, td[2].textContent];
+      origCells[code] = [td[0].textContent, td[2].textContent, td[3] ? td[3].cloneNode(true) : null];
     });
+    var impMark = table ? table.querySelector(".st-imp-mark") : null;
+    var impTitle = impMark ? impMark.title : "";
+    // the data-coverage cell: share of the effective weight with a value (as Result.coverage)
+    function coverageCell(td, i, sc, eff) {
+      var cov = 0, gap = false;
+      sc.criteria.forEach(function (c, j) {
+        var miss = (c.missing || []).indexOf(i) >= 0;
+        if (miss) gap = true; else cov += eff[j];
+      });
+      td.textContent = (100 * cov).toFixed(0) + "%";
+      if (gap) {
+        var mark = el("span", "st-imp-mark", "*");
+        mark.title = impTitle;
+        td.appendChild(mark);
+      }
+    }
 
     var st = { view: 0, weights: null, stash: [], last: null };
     function viewPayload() { return st.view === 0 ? payload : SW.withPreset(payload, st.view - 1); }
@@ -306,6 +322,15 @@
             td[0].appendChild(el("span", "st-wi-delta " + (d > 0 ? "st-wi-up" : "st-wi-down"), (d > 0 ? "↑" : "↓") + Math.abs(d)));
           }
           td[2].textContent = isLoaded ? origCells[code][1] : excl ? ui.excluded : scoreText(s);
+          if (td[3]) {
+            if (isLoaded && origCells[code][2]) {
+              while (td[3].firstChild) td[3].removeChild(td[3].firstChild);
+              Array.prototype.forEach.call(origCells[code][2].childNodes, function (n) {
+                td[3].appendChild(n.cloneNode(true));
+              });
+            }
+            else coverageCell(td[3], i, viewScenario(), res.weights);
+          }
           var sw = td[1].querySelector(".st-sw");
           if (sw) {
             sw.className = excl ? "st-sw st-sw-excluded" : "st-sw";
