@@ -120,18 +120,29 @@ def proc(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None)
     return p.returncode, p.stdout.decode(), p.stderr.decode(), time.perf_counter() - t0
 
 
+# A small launcher starts the command and reports its peak RSS: measured from the test process
+# itself, a forked child would count the (large) test process's pages as its own.
+_LAUNCH = """
+import json, os, subprocess, sys
+p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+_, status, usage = os.wait4(p.pid, 0)
+sys.stderr.write(p.stderr.read().decode())
+print(json.dumps([os.waitstatus_to_exitcode(status), usage.ru_maxrss]))
+"""
+
+
 def child_peak_mb(args: list[str]) -> tuple[int, str, float, float]:
     """Run the entry point and return (exit code, stderr, peak RSS in MB, seconds)."""
+    import json
+
     exe = shutil.which("siting", path=os.path.dirname(sys.executable)) or "siting"
     env = {k: v for k, v in os.environ.items() if k != "SITING_DATA"}
     t0 = time.perf_counter()
-    p = subprocess.Popen([exe, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    assert p.stderr is not None
-    _, status, usage = os.wait4(p.pid, 0)
-    err = p.stderr.read().decode()
-    p.stderr.close()
-    p.returncode = os.waitstatus_to_exitcode(status)
-    return p.returncode, err, usage.ru_maxrss / 1024, time.perf_counter() - t0
+    run = subprocess.run(
+        [sys.executable, "-c", _LAUNCH, exe, *args], capture_output=True, text=True, env=env
+    )
+    code, maxrss_kb = json.loads(run.stdout.strip().splitlines()[-1])
+    return code, run.stderr, maxrss_kb / 1024, time.perf_counter() - t0
 
 
 # =============================================================================== outputs
