@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from siting.datafiles import VALUE_COLUMNS
 from siting.dataset import Dataset, Indicator, Source
 from siting.values import GAP, USED, ValueTable
 
@@ -122,19 +123,7 @@ def write_data_folder(root: Path, n: int, m: int, *, seed: int = 0, gaps: float 
     )
     with (root / "values.csv").open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(
-            [
-                "region",
-                "indicator",
-                "period",
-                "value",
-                "unit",
-                "source",
-                "quote",
-                "quote_type",
-                "note",
-            ]
-        )
+        w.writerow(VALUE_COLUMNS)
         for i, c in enumerate(codes):
             row = X[i]
             for j in range(m):

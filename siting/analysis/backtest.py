@@ -497,3 +497,20 @@ def backtest(ds: Dataset, scenario: Scenario, decisions: list[Decision]) -> Back
     summary.decisions = len({it.decision for it in items})
     summary.skipped = len(skipped)
     return Backtest(scenario.name or "?", digest, items, summary, decisions, skipped)
+
+
+def summary_row(label: str, items: list[Item], summary: Summary | None = None) -> dict[str, Any]:
+    """One row of a results table: the model, its decisions and chosen regions, hit@1, hit@3,
+    MRR and their p-values (the summary of ``items`` unless given)."""
+    s = summary or summarise(items)
+    return {
+        "model": label,
+        "decisions": len({it.decision for it in items}),
+        "chosen": s.items,
+        "hit1": s.hit1,
+        "hit3": s.hit3,
+        "mrr": s.mrr,
+        "p_hit1": s.p_hit1,
+        "p_hit3": s.p_hit3,
+        "p_mrr": s.p_mrr,
+    }

@@ -28,7 +28,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from siting.analysis.backtest import TIME_INVARIANT, Guard, Item, Summary, summarise, unscorable
+from siting.analysis.backtest import (
+    TIME_INVARIANT,
+    Guard,
+    Item,
+    summary_row,
+    unscorable,
+)
 
 if TYPE_CHECKING:
     from siting.analysis.backtest import Backtest, Decision
@@ -151,18 +157,7 @@ def run_baseline(
 
 
 def _row(name: str, items: list[Item]) -> dict[str, Any]:
-    s: Summary = summarise(items)
-    return {
-        "model": name,
-        "decisions": len({it.decision for it in items}),
-        "chosen": s.items,
-        "hit1": s.hit1,
-        "hit3": s.hit3,
-        "mrr": s.mrr,
-        "p_hit1": s.p_hit1,
-        "p_hit3": s.p_hit3,
-        "p_mrr": s.p_mrr,
-    }
+    return summary_row(name, items)
 
 
 @dataclass

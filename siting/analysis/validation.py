@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from siting.analysis.backtest import Guard, Item, Summary, summarise
+from siting.analysis.backtest import Guard, Item, Summary, summarise, summary_row
 from siting.analysis.fit import DEFAULT_MARGIN, DecisionMatrix, Pairs, solve
 
 MIN_TRAIN = 3  # decisions a fold needs before its cut year
@@ -67,19 +67,7 @@ def _fit_on(pairs: Pairs, train: list[int], prior: np.ndarray, lam: float, margi
 
 def _summary_row(label: str, items: list[Item], **extra: Any) -> dict[str, Any]:
     s: Summary = summarise(items)
-    return {
-        **extra,
-        "model": label,
-        "decisions": len({it.decision for it in items}),
-        "chosen": s.items,
-        "hit1": s.hit1,
-        "hit3": s.hit3,
-        "mrr": s.mrr,
-        "p_hit1": s.p_hit1,
-        "p_hit3": s.p_hit3,
-        "p_mrr": s.p_mrr,
-        "expected_mrr": s.expected_mrr,
-    }
+    return {**extra, **summary_row(label, items, s), "expected_mrr": s.expected_mrr}
 
 
 @dataclass
