@@ -27,9 +27,9 @@ def wall(cmd: list[str], runs: int = 5) -> float:
 
 
 def engine(n: int, m: int, runs: int = 3) -> tuple[float, float]:
-    from siting.config import Scenario
+    from siting.data.synthetic import dataset_from_matrix
     from siting.engine.score import score
-    from siting.synthetic import dataset_from_matrix
+    from siting.scenario.config import Scenario
 
     rng = np.random.default_rng(0)
     X = rng.uniform(0, 100, size=(n, m))
@@ -56,8 +56,8 @@ def engine(n: int, m: int, runs: int = 3) -> tuple[float, float]:
 
 def sigungu_derivation(runs: int = 5) -> tuple[float, float]:
     """Median time of computing every 시군구 spatial criterion (distances, counts, areas)."""
-    from siting.dataset import load_dataset
-    from siting.sigungu import spatial_rows, unit_geometries
+    from siting.data.dataset import load_dataset
+    from siting.data.sigungu import spatial_rows, unit_geometries
 
     ds = load_dataset()
     t = time.perf_counter()

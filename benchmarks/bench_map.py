@@ -82,7 +82,7 @@ def report(name: str, cmd: list[str], out: Path, times: list[float], work: Path,
 
 def browser(html: Path) -> dict | None:
     sys.path.insert(0, str(REPO))
-    from siting.maps import find_chromium
+    from siting.outputs.maps import find_chromium
 
     exe = find_chromium()
     try:

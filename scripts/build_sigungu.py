@@ -11,9 +11,9 @@ import sys
 import time
 
 from siting._io import atomic_write
-from siting.datafiles import VALUE_COLUMNS, rewrite_values, write_csv
-from siting.dataset import load_dataset
-from siting.sigungu import (
+from siting.data.datafiles import VALUE_COLUMNS, rewrite_values, write_csv
+from siting.data.dataset import load_dataset
+from siting.data.sigungu import (
     MAP_FILE,
     UNIT_COLUMNS,
     UNITS_FILE,

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sigungu_economy_meta import INDICATORS_YAML, SOURCES
 from sigungu_match import UnitMatcher
 
-from siting.datafiles import VALUE_COLUMNS, sort_key, write_csv
+from siting.data.datafiles import VALUE_COLUMNS, sort_key, write_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

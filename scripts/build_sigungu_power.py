@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from sigungu_match import UnitMatcher  # noqa: E402
 
 from siting._io import atomic_write  # noqa: E402
-from siting.datafiles import VALUE_COLUMNS, write_csv  # noqa: E402
+from siting.data.datafiles import VALUE_COLUMNS, write_csv  # noqa: E402
 
 DATA = ROOT / "data"
 OUT_VALUES = DATA / "sigungu" / "values_power.csv"

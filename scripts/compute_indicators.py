@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import sys
 
-from siting.datafiles import rewrite_facilities, rewrite_values
-from siting.dataset import load_dataset
-from siting.derive import COMPUTED_PREFIX, derived_rows, locate_facilities
+from siting.data.datafiles import rewrite_facilities, rewrite_values
+from siting.data.dataset import load_dataset
+from siting.data.derive import COMPUTED_PREFIX, derived_rows, locate_facilities
 
 
 def main() -> int:

@@ -33,8 +33,8 @@ _API = {
     "fit_weights": "siting.api",
     "build_map": "siting.api",
     "save_map": "siting.api",
-    "Dataset": "siting.dataset",
-    "Scenario": "siting.config",
+    "Dataset": "siting.data.dataset",
+    "Scenario": "siting.scenario.config",
     "Result": "siting.engine.result",
     "SitingError": "siting._errors",
 }
@@ -70,9 +70,9 @@ if TYPE_CHECKING:
         score,
         sensitivity,
     )
-    from siting.config import Scenario
-    from siting.dataset import Dataset
+    from siting.data.dataset import Dataset
     from siting.engine.result import Result
+    from siting.scenario.config import Scenario
 
 
 def __getattr__(name: str) -> Any:

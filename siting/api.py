@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from siting._errors import SitingError
-from siting.config import Scenario, _check_weights, _merge, _problems_from_validation
-from siting.config import load_scenario as _load_scenario_file
-from siting.dataset import Dataset
-from siting.dataset import load_dataset as _load_dataset
+from siting.data.dataset import Dataset
+from siting.data.dataset import load_dataset as _load_dataset
+from siting.data.regions import RegionResolver
 from siting.engine.score import score as _score
-from siting.regions import RegionResolver
+from siting.scenario.config import Scenario, _check_weights, _merge, _problems_from_validation
+from siting.scenario.config import load_scenario as _load_scenario_file
 
 if TYPE_CHECKING:
     from siting.analysis.backtest import Backtest
@@ -145,7 +145,7 @@ def fit_weights(
 
 def build_map(results: Result | Sequence[Result], lang: str = "ko", **options: Any) -> str:
     """One self-contained HTML page (no network needed) for one result or several (layers)."""
-    from siting.maps import build_map as _build_map
+    from siting.outputs.maps import build_map as _build_map
 
     items = [results] if not isinstance(results, Sequence) else list(results)
     return _build_map(items, lang=lang, **options)
@@ -153,6 +153,6 @@ def build_map(results: Result | Sequence[Result], lang: str = "ko", **options: A
 
 def save_map(page: str, path: str | Path) -> Path:
     """Write a page from :func:`build_map` atomically (regular files only)."""
-    from siting.maps import write_map
+    from siting.outputs.maps import write_map
 
     return write_map(path, page)

@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from siting.config import Scenario
-from siting.dataset import Dataset
-from siting.synthetic import dataset_from_matrix
+from siting.data.dataset import Dataset
+from siting.data.synthetic import dataset_from_matrix
+from siting.scenario.config import Scenario
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"

@@ -17,7 +17,7 @@ from siting.analysis.backtest import (
     reciprocal_rank_tail,
 )
 from siting.analysis.fit import build_pairs, fit_weights, objective, solve
-from siting.dataset import Indicator, Value
+from siting.data.dataset import Indicator, Value
 
 from .conftest import make_dataset, make_scenario
 
@@ -159,7 +159,7 @@ def test_fit_agrees_with_brute_force_on_a_small_case() -> None:
 
 def test_fitted_scenario_is_a_valid_scenario(tmp_path) -> None:
     from siting.analysis.fit import fitted_scenario_yaml
-    from siting.config import load_scenario
+    from siting.scenario.config import load_scenario
 
     ds, prior, decs = _synthetic_decisions(np.array([0.5, 0.3, 0.2]), n_dec=20)
     fit = fit_weights(ds, prior, decs)
@@ -226,7 +226,7 @@ def test_backtest_cli_skips_an_early_decision_and_counts_it(run, tmp_path) -> No
 
 
 def _named(matrix: np.ndarray, ids: list[str], directions: list[str] | None = None):
-    from siting.synthetic import dataset_from_matrix
+    from siting.data.synthetic import dataset_from_matrix
 
     return dataset_from_matrix(matrix, directions, indicator_ids=ids)
 
@@ -336,7 +336,7 @@ def test_compare_restricts_to_common_decisions_and_says_when_not_beaten() -> Non
 
 def _dated_synthetic(true_w: np.ndarray, n_dec: int = 40, seed: int = 0):
     """Synthetic decisions, four a year from 2010, on data of 2000 (known to all of them)."""
-    from siting.synthetic import dataset_from_matrix
+    from siting.data.synthetic import dataset_from_matrix
 
     ds, prior, decs = _synthetic_decisions(true_w, n_dec=n_dec, seed=seed)
     X = np.array([[v.value for v in ds.values if v.region == r] for r in ds.region_codes])
@@ -422,7 +422,7 @@ def test_figures_count_as_known_only_after_their_publication_lag() -> None:
     """GRDP of a year is published about a year later; KEPCO's annual figures a quarter later;
     a decision dated by month or year is taken at its earliest day."""
     from siting.analysis.backtest import _known_by, load_decisions
-    from siting.dataset import load_dataset
+    from siting.data.dataset import load_dataset
 
     ds = load_dataset()
     assert ds.indicators["grdp"].publication_lag_months == 12

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import shapely
 
-from siting.boundaries import load_full, load_map_layer, map_layer_path
+from siting.data.boundaries import load_full, load_map_layer, map_layer_path
 
 REPO = Path(__file__).resolve().parents[1]
 METRIC = "EPSG:5179"

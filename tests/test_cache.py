@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from siting import cache
-from siting.dataset import load_dataset
+from siting.data import cache
+from siting.data.dataset import load_dataset
 
 from .conftest import DATA
 
@@ -138,8 +138,8 @@ WORKER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from siting import cache
-    from siting.dataset import load_dataset
+    from siting.data import cache
+    from siting.data.dataset import load_dataset
     role, root, n = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
     key = cache.key(root, "sido")
     ds = load_dataset(root, cache=False)

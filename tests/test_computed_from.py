@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from siting.checks import check_computed_from
-from siting.dataset import load_dataset
+from siting.data.checks import check_computed_from
+from siting.data.dataset import load_dataset
 
 from .conftest import DATA
 
@@ -53,7 +53,7 @@ def _source_tier(path: Path, source_id: str, tier: int) -> None:
 
 
 def test_a_computed_value_takes_the_weakest_tier_of_its_inputs(tmp_path: Path) -> None:
-    from siting.dataset import describe_value
+    from siting.data.dataset import describe_value
 
     data = tmp_path / "data"
     shutil.copytree(DATA, data)

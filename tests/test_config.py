@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from siting._errors import SitingError
-from siting.config import load_scenario
+from siting.scenario.config import load_scenario
 
 
 def write(tmp: Path, name: str, text: str) -> Path:
@@ -130,7 +130,7 @@ def test_error_in_parent_names_the_parent_file(tmp_path: Path) -> None:
 
 
 def test_bundled_scenarios_load_and_describe_themselves() -> None:
-    from siting.config import available_scenarios
+    from siting.scenario.config import available_scenarios
 
     names = available_scenarios()
     assert {"base", "power-first", "talent-and-research", "balanced-development"} <= set(names)
@@ -142,7 +142,7 @@ def test_bundled_scenarios_load_and_describe_themselves() -> None:
 
 
 def test_texts_take_a_string_or_both_languages(tmp_path: Path) -> None:
-    from siting.config import LocalText, text
+    from siting.scenario.config import LocalText, text
 
     p = write(
         tmp_path,
@@ -196,7 +196,7 @@ def test_bad_two_language_text_names_file_and_line(tmp_path: Path, value: str) -
 def test_shipped_scenarios_carry_both_languages() -> None:
     import re
 
-    from siting.config import LocalText, available_scenarios
+    from siting.scenario.config import LocalText, available_scenarios
 
     hangul = re.compile("[가-힣]")
     for n in available_scenarios():

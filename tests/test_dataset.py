@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from siting.dataset import Source, Value, load_dataset, resolve_conflicts
-from siting.periods import parse_period
-from siting.spatial import haversine_km
+from siting.data.dataset import Source, Value, load_dataset, resolve_conflicts
+from siting.data.periods import parse_period
+from siting.data.spatial import haversine_km
 
 from .conftest import DATA, REPO
 
@@ -164,7 +164,7 @@ def test_decisions_reference_known_regions_and_sources(ds) -> None:
 def test_distances_in_a_metric_crs_match_known_pairs() -> None:
     import numpy as np
 
-    from siting.spatial import distance_matrix_km
+    from siting.data.spatial import distance_matrix_km
 
     # city halls: Seoul-Busan (~325 km), Busan-Jeju (~290 km), Daejeon-Gwangju (~170 km),
     # Pohang-Ulsan (~70 km) agree within 1 km; Seoul-Jeju (~454 km) within 0.3 %
@@ -197,10 +197,10 @@ def test_large_file_reader_matches_the_row_reader(
 ) -> None:
     """The column-wise reader used for large values files returns the same rows and the same
     problems, in the same order, as the row reader, on the shipped files and a broken one."""
-    from siting.dataset import _read_values
+    from siting.data.dataset import _read_values
 
-    monkeypatch.setattr("siting.dataset.LARGE_CHUNK", 7)  # many chunks
-    from siting.sigungu import UNITS_FILE
+    monkeypatch.setattr("siting.data.dataset.LARGE_CHUNK", 7)  # many chunks
+    from siting.data.sigungu import UNITS_FILE
 
     sido = load_dataset(DATA, cache=False)
     ds = load_dataset(DATA, level=level, cache=False)

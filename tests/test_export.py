@@ -14,10 +14,9 @@ import pytest
 
 from siting._errors import SitingError
 from siting._paths import data_dir
-from siting.config import load_scenario
-from siting.dataset import load_dataset
+from siting.data.dataset import load_dataset
 from siting.engine.score import score
-from siting.export import (
+from siting.outputs.export import (
     LAYER,
     export,
     export_geojson,
@@ -26,6 +25,7 @@ from siting.export import (
     format_for,
     stamp,
 )
+from siting.scenario.config import load_scenario
 
 from .conftest import DATA
 
@@ -255,7 +255,7 @@ def test_two_runs_are_byte_identical(result, tmp_path: Path, fmt: str) -> None:
 
 
 def test_a_failed_export_leaves_the_old_file(result, tmp_path: Path, monkeypatch) -> None:
-    import siting.export as ex
+    import siting.outputs.export as ex
 
     path = tmp_path / "keep.gpkg"
     path.write_bytes(b"old")

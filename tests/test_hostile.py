@@ -652,7 +652,7 @@ def test_constraint_that_can_never_fire(cli, tmp_path: Path, cond: str) -> None:
 
 
 def test_constraint_on_a_single_value_is_fine() -> None:
-    from siting.config import Constraint
+    from siting.scenario.config import Constraint
 
     c = Constraint(kind="exclude", reason="exactly five", indicator="grdp", at_least=5, at_most=5)
     assert c.at_most == 5
@@ -709,7 +709,7 @@ def _scale(c):  # type: ignore[no-untyped-def]
     ],
 )
 def test_every_sido_polygon_is_checked(layers: Path, edit, needle: str) -> None:
-    from siting.validate import check_boundary_files
+    from siting.analysis.validate import check_boundary_files
 
     code = _edit_feature(layers, "boundaries/sido.geojson", edit)
     probs = check_boundary_files(layers)
@@ -727,7 +727,7 @@ def test_validate_reports_a_bowtie(cli, data: Path) -> None:
 
 
 def test_duplicate_feature_for_a_region(layers: Path) -> None:
-    from siting.validate import check_boundary_files
+    from siting.analysis.validate import check_boundary_files
 
     p = layers / "boundaries" / "sido.geojson"
     fc = json.loads(p.read_text(encoding="utf-8"))
@@ -737,7 +737,7 @@ def test_duplicate_feature_for_a_region(layers: Path) -> None:
 
 
 def test_self_intersecting_sigungu_unit(layers: Path) -> None:
-    from siting.validate import check_boundary_files
+    from siting.analysis.validate import check_boundary_files
 
     _edit_feature(layers, "sigungu/units.geojson", lambda f: f.update(geometry=BOWTIE), 40)
     probs = check_boundary_files(layers)
@@ -746,7 +746,7 @@ def test_self_intersecting_sigungu_unit(layers: Path) -> None:
 
 
 def test_geometry_check_is_fast_on_the_bundled_layers() -> None:
-    from siting.validate import check_boundary_files
+    from siting.analysis.validate import check_boundary_files
 
     t0 = time.perf_counter()
     assert check_boundary_files(DATA) == []
@@ -916,7 +916,7 @@ def test_good_tiles_are_accepted(tiles: str) -> None:
 
 
 def test_tiles_host_is_escaped_in_the_page(tmp_path: Path) -> None:
-    from siting.maps import _e
+    from siting.outputs.maps import _e
 
     assert _e('<img src=x onerror="x">') == "&lt;img src=x onerror=&quot;x&quot;&gt;"
 
@@ -925,7 +925,7 @@ def test_tiles_host_is_escaped_in_the_page(tmp_path: Path) -> None:
 
 
 def test_map_payloads_do_not_run_in_chromium(tmp_path: Path, data: Path) -> None:
-    from siting.maps import find_chromium
+    from siting.outputs.maps import find_chromium
 
     chromium = find_chromium()
     if chromium is None:
@@ -1001,7 +1001,7 @@ def test_sigterm_handler_that_returns_leaves_nothing_behind(tmp_path: Path) -> N
 
 
 def test_sigungu_unit_without_a_feature(layers: Path) -> None:
-    from siting.validate import check_boundary_files
+    from siting.analysis.validate import check_boundary_files
 
     p = layers / "sigungu" / "units.geojson"
     fc = json.loads(p.read_text(encoding="utf-8"))

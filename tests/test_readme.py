@@ -9,7 +9,7 @@ import numpy as np
 from typer.testing import CliRunner
 
 from siting.cli import app
-from siting.dataset import load_dataset
+from siting.data.dataset import load_dataset
 
 from .conftest import DATA
 

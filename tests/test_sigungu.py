@@ -8,8 +8,8 @@ import pytest
 import shapely
 
 from siting._errors import SitingError
-from siting.dataset import load_dataset
-from siting.regions import RegionResolver
+from siting.data.dataset import load_dataset
+from siting.data.regions import RegionResolver
 
 from .conftest import DATA
 
@@ -28,11 +28,11 @@ def test_units_merge_ilbangu_and_match_the_grid_impact_table(sub) -> None:
 
 
 def test_each_unit_joins_exactly_one_province(sub) -> None:
-    from siting.boundaries import load_map_layer
+    from siting.data.boundaries import load_map_layer
 
     sido = load_map_layer("sido")
     tree = shapely.STRtree(sido.geometry.values)
-    from siting.sigungu import unit_geometries
+    from siting.data.sigungu import unit_geometries
 
     units = unit_geometries().set_index("code")
     for code in sub.region_codes:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from siting.dataset import load_dataset
+from siting.data.dataset import load_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "build_sigungu_economy.py"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from siting.dataset import load_dataset
+from siting.data.dataset import load_dataset
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "scripts"))

@@ -7,10 +7,10 @@ from rich.cells import cell_len
 from rich.console import Console
 from typer.testing import CliRunner
 
-from siting._fit_table import FitTable
 from siting.cli import app
-from siting.config import load_scenario
-from siting.dataset import load_dataset
+from siting.data.dataset import load_dataset
+from siting.outputs.fit_table import FitTable
+from siting.scenario.config import load_scenario
 
 from .conftest import DATA
 

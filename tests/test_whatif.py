@@ -1,4 +1,4 @@
-"""The what-if payload (siting/whatif.py) and an independent Python model of the browser engine.
+"""The what-if payload and an independent Python model of the browser engine.
 
 The payload claims that everything but the weights is fixed: the transformed matrix, the rules
 and the points. These tests re-score with other weights through score() and check that claim,
@@ -16,11 +16,11 @@ from functools import cache
 import numpy as np
 import pytest
 
-from siting.config import Scenario, available_scenarios, load_scenario
-from siting.dataset import Dataset, load_dataset
+from siting.data.dataset import Dataset, load_dataset
 from siting.engine.result import Result
 from siting.engine.score import rank_scores, score
-from siting.whatif import SCHEMA, whatif_json, whatif_payload
+from siting.outputs.whatif import SCHEMA, whatif_json, whatif_payload
+from siting.scenario.config import Scenario, available_scenarios, load_scenario
 from tests.conftest import make_dataset, make_scenario
 
 LEVELS = ("sido", "sigungu")

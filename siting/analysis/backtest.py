@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from siting._errors import SitingError
-from siting.periods import parse_period
+from siting.data.periods import parse_period
 
 if TYPE_CHECKING:
-    from siting.config import Scenario
-    from siting.dataset import Dataset
+    from siting.data.dataset import Dataset
     from siting.engine.result import Result
+    from siting.scenario.config import Scenario
 
 #: Decision kinds used by default: every kind that sites a computing facility (AI or not,
 #: single site or cluster). Only ``distributed_energy_zone`` (an energy-policy designation,
@@ -170,8 +170,8 @@ def load_decisions(
     """Decisions from the dataset (or another CSV with the same columns), filtered by kind."""
     rows = ds.decisions
     if path is not None:
-        from siting.checks import _check_decisions
-        from siting.dataset import _read_csv
+        from siting.data.checks import _check_decisions
+        from siting.data.dataset import _read_csv
 
         problems: list = []
         from pathlib import Path

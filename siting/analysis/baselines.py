@@ -38,7 +38,7 @@ from siting.analysis.backtest import (
 
 if TYPE_CHECKING:
     from siting.analysis.backtest import Backtest, Decision
-    from siting.dataset import Dataset
+    from siting.data.dataset import Dataset
 
 
 @dataclass(frozen=True)

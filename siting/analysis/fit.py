@@ -26,8 +26,8 @@ from siting._errors import SitingError
 
 if TYPE_CHECKING:
     from siting.analysis.backtest import Decision
-    from siting.config import Scenario
-    from siting.dataset import Dataset
+    from siting.data.dataset import Dataset
+    from siting.scenario.config import Scenario
 
 DEFAULT_MARGIN = 5.0  # points on the 0-100 score
 

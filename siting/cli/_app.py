@@ -117,7 +117,7 @@ def _root(
         typer.echo(f"siting {__version__}")
         raise typer.Exit()
     ctx.obj = CliState(data=data, debug=debug)
-    from siting.cache import set_enabled
+    from siting.data.cache import set_enabled
 
     set_enabled(not no_cache)
     _require_data_dir(data)
@@ -169,8 +169,8 @@ def _emit(content: Any, output: Path | None) -> None:
 def _load(scenario: str, level: str | None = None):  # type: ignore[no-untyped-def]
     """Dataset and scenario; the level is --level, else the scenario's own, else 시도."""
     from siting._paths import data_dir
-    from siting.config import load_scenario
-    from siting.dataset import load_dataset
+    from siting.data.dataset import load_dataset
+    from siting.scenario.config import load_scenario
 
     sc = load_scenario(scenario, data_dir(state().data))
     ds = load_dataset(state().data, level=str(level or sc.level or "sido"))
@@ -180,7 +180,7 @@ def _load(scenario: str, level: str | None = None):  # type: ignore[no-untyped-d
 def _rows(
     rows: list[dict[str, Any]], fmt: Fmt, title: str, table_columns: tuple[str, ...] | None = None
 ) -> Any:
-    from siting.render import rich_table, to_csv, to_json, to_markdown
+    from siting.outputs.render import rich_table, to_csv, to_json, to_markdown
 
     if fmt is Fmt.json:
         return to_json(rows)

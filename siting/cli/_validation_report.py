@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from siting._errors import SitingError
-from siting._report_backtest import (
+from siting.outputs.report_backtest import (
     MEASURES,
     P_NOTE,
     Section,
@@ -23,8 +23,8 @@ from siting._report_backtest import (
 
 if TYPE_CHECKING:
     from siting.analysis.backtest import Backtest, Decision
-    from siting.config import Scenario
-    from siting.dataset import Dataset
+    from siting.data.dataset import Dataset
+    from siting.scenario.config import Scenario
 
 
 def with_baselines(content: Any, bt: Backtest, ds: Dataset, fmt: str, by: Any) -> Any:
@@ -55,7 +55,7 @@ def _bundled() -> list[tuple[str, str | None]]:
     """(name, own level) of every bundled scenario, by name."""
     from siting._paths import data_dir
     from siting.cli._app import state
-    from siting.config import load_scenario
+    from siting.scenario.config import load_scenario
 
     root = data_dir(state().data)
     out = []

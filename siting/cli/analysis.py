@@ -53,9 +53,9 @@ def compare(
     talent-and-research -f markdown · siting compare base balanced-development --map maps/cmp.html
     """
     from siting.analysis.compare import compare as run_compare
-    from siting.config import load_scenario
-    from siting.dataset import load_dataset
+    from siting.data.dataset import load_dataset
     from siting.engine.score import score
+    from siting.scenario.config import load_scenario
 
     if len(scenarios) < 2:
         raise SitingError(
@@ -70,7 +70,7 @@ def compare(
     ks = tuple(sorted({top_k, 5} if top_k != 5 else {3, 5}))
     cmp = run_compare(results, top_k=ks, movers=movers)
     if map_file is not None:
-        from siting.maps import write_comparison_map
+        from siting.outputs.maps import write_comparison_map
 
         write_comparison_map(cmp, map_file, lang=lang.value)
         typer.echo(f"wrote {map_file}", err=True)
@@ -78,7 +78,7 @@ def compare(
 
 
 def _render_compare(cmp: Any, fmt: Fmt, lang: str) -> Any:
-    from siting.render import rich_table, to_csv, to_json, to_markdown
+    from siting.outputs.render import rich_table, to_csv, to_json, to_markdown
 
     if fmt is Fmt.json:
         return to_json(cmp.to_dict(lang))
@@ -308,7 +308,7 @@ class _LazyProgress:
 
 
 def _render_sensitivity(res: Any, fmt: Fmt, lang: str, acceptability: bool) -> Any:
-    from siting.render import footer, rich_table, to_csv, to_json, to_markdown
+    from siting.outputs.render import footer, rich_table, to_csv, to_json, to_markdown
 
     if fmt is Fmt.json:
         return to_json(res.to_dict(lang, acceptability))

@@ -162,7 +162,7 @@ def _summary_rows(bt: Any) -> list[dict[str, Any]]:
 
 
 def _render_backtest(bt: Any, ds: Any, fmt: Fmt, lang: str) -> Any:
-    from siting.render import rich_table, to_csv, to_json, to_markdown
+    from siting.outputs.render import rich_table, to_csv, to_json, to_markdown
 
     if fmt is Fmt.json:
         return to_json(bt.to_dict(ds, lang))
@@ -252,9 +252,9 @@ def fit_weights(
     siting fit-weights --prior power-first -r 20 · siting fit-weights --by sector
     """
     from siting._io import atomic_write
-    from siting._report_backtest import render
     from siting.analysis.fit import fitted_scenario_yaml
     from siting.cli._validation_report import fit_report
+    from siting.outputs.report_backtest import render
 
     ds, sc, decs = _setup(scenario, decisions, kinds, level)
     sections, fit = fit_report(ds, sc, decs, regularization, margin, by, bootstrap, seed)

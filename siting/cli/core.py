@@ -40,7 +40,7 @@ def rank(
     siting rank --level sigungu --top 20
     """
     from siting.engine.score import score
-    from siting.render import render_rank
+    from siting.outputs.render import render_rank
 
     ds, sc = _load(scenario, level)
     result = score(ds, sc)
@@ -67,9 +67,9 @@ def explain(
     Examples: siting explain 경북 · siting explain Jeonnam -s power-first -f markdown ·
     siting explain 포항 --level sigungu
     """
+    from siting.data.regions import RegionResolver
     from siting.engine.score import score
-    from siting.regions import RegionResolver
-    from siting.render import render_explain
+    from siting.outputs.render import render_explain
 
     ds, sc = _load(scenario, level)
     code = RegionResolver(ds).resolve(region)
@@ -89,7 +89,7 @@ def validate(
     Examples: siting validate · siting validate my-scenario.yaml
     """
     from siting._term import escape_controls
-    from siting.validate import validate_all
+    from siting.analysis.validate import validate_all
 
     problems, checked = validate_all(files or [], state().data)
     for p in problems:
@@ -108,8 +108,8 @@ def schema(output: OutputOpt = None) -> None:
 
     Examples: siting schema -o scenario.schema.json
     """
-    from siting.render import to_json
-    from siting.schema import scenario_schema
+    from siting.outputs.render import to_json
+    from siting.scenario.schema import scenario_schema
 
     _emit(to_json(scenario_schema(state().data)), output)
 
@@ -133,8 +133,8 @@ def data(
     Examples: siting data · siting data --matrix · siting data --level sigungu ·
     siting data -f csv -o coverage.csv
     """
-    from siting.catalog import coverage, coverage_matrix
-    from siting.dataset import load_dataset
+    from siting.data.catalog import coverage, coverage_matrix
+    from siting.data.dataset import load_dataset
 
     ds = load_dataset(state().data, level=str(level or "sido"))
     rows = coverage_matrix(ds, lang.value) if matrix else coverage(ds, lang.value)
@@ -160,8 +160,8 @@ def sources(
 
     Examples: siting sources · siting sources power_self_sufficiency · siting sources 경북
     """
-    from siting.catalog import evidence
-    from siting.dataset import load_dataset
+    from siting.data.catalog import evidence
+    from siting.data.dataset import load_dataset
 
     ds = load_dataset(state().data, level=str(level or "sido"))
     rows = evidence(ds, query, lang.value)

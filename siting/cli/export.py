@@ -66,7 +66,7 @@ def export_command(
     siting export --level sigungu -f geojson · siting export -f xlsx --level sigungu
     """
     from siting.engine.score import score
-    from siting.export import export, format_for
+    from siting.outputs.export import export, format_for
 
     kind = format_for(output, fmt.value if fmt else None)
     ds, sc = _load(scenario, level)

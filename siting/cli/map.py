@@ -89,7 +89,7 @@ def map_command(
     siting map --sensitivity --samples 20000 --seed 7
     """
     from siting.engine.score import score
-    from siting.maps import build_map, render_png, robustness_layer, write_map
+    from siting.outputs.maps import build_map, render_png, robustness_layer, write_map
 
     tiles = check_tiles(tiles)
 

@@ -10,9 +10,9 @@ import numpy as np
 if TYPE_CHECKING:
     import pandas as pd
 
-    from siting.config import Scenario
-    from siting.dataset import Dataset, Indicator
+    from siting.data.dataset import Dataset, Indicator
     from siting.engine.transform import ValueFunction
+    from siting.scenario.config import Scenario
 
 
 @dataclass(frozen=True)
@@ -282,8 +282,8 @@ class Result:
     def explain(self, region: str, lang: str = "en") -> dict[str, Any]:
         """Everything behind one region's score, JSON-ready; ``region`` as a code or any name
         the CLI accepts (경북, Gyeongbuk; 포항, 경북 포항시 at 시군구 level)."""
-        from siting.dataset import describe_value
-        from siting.regions import RegionResolver
+        from siting.data.dataset import describe_value
+        from siting.data.regions import RegionResolver
 
         if region not in self.regions:
             region = RegionResolver(self.dataset).resolve(region)
@@ -345,7 +345,7 @@ class Result:
         }
 
     def meta(self) -> dict[str, Any]:
-        from siting.config import text
+        from siting.scenario.config import text
 
         return {
             "scenario": self.scenario.name,

@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from siting._errors import Problem, SitingError
+from siting.data.regions import RegionResolver
 from siting.engine.aggregate import ADDITIVE, BUILTIN, get_aggregator
 from siting.engine.result import Adjustment, CriterionInfo, Imputation, Result
 from siting.engine.transform import make_value_function
-from siting.regions import RegionResolver
 
 if TYPE_CHECKING:
-    from siting.config import Constraint, Scenario
-    from siting.dataset import Dataset
+    from siting.data.dataset import Dataset
+    from siting.scenario.config import Constraint, Scenario
 
 TIE_DECIMALS = 9
 _OPS = {

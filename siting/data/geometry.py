@@ -100,7 +100,7 @@ def feature_problems(fc: Any, file: str) -> tuple[list[Problem], dict[int, Any]]
         if not shapely.is_valid(g):
             reason = shapely.is_valid_reason(g)
             fixed = shapely.make_valid(g, method="structure", keep_collapsed=False)
-            from siting.boundaries import polygonal
+            from siting.data.boundaries import polygonal
 
             fixed = polygonal(fixed)
             if fixed.is_empty or not math.isfinite(fixed.area) or fixed.area == 0:

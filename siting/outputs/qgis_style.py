@@ -1,7 +1,7 @@
 """A QGIS style for the exported score layer: a graduated fill on ``score`` as QML and SLD.
 
 The classes are equal intervals over the range of the ranked scores, coloured with the map's
-sequential palette (:data:`siting.maps.SEQUENTIAL`), so the GeoPackage opens in QGIS looking
+sequential palette (:data:`siting.outputs.maps.SEQUENTIAL`), so the GeoPackage opens in QGIS looking
 like the HTML map. Regions without a score (excluded) fall in no class and are not filled.
 """
 
@@ -33,7 +33,7 @@ def class_breaks(scores: Sequence[float], n: int = N_CLASSES) -> list[tuple[floa
 
 def class_colors(n: int) -> list[str]:
     """``n`` colours spread evenly over the map's sequential palette, light to dark."""
-    from siting.maps import SEQUENTIAL
+    from siting.outputs.maps import SEQUENTIAL
 
     if n == 1:
         return [SEQUENTIAL[len(SEQUENTIAL) // 2]]

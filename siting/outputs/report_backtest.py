@@ -22,7 +22,7 @@ class Section:
 def render(sections: list[Section], fmt: str, extra_json: dict[str, Any] | None = None) -> Any:
     """Tables and their notes as a rich Group, Markdown, CSV (sections separated by ``#``
     comment lines) or JSON."""
-    from siting.render import rich_table, to_csv, to_json, to_markdown
+    from siting.outputs.render import rich_table, to_csv, to_json, to_markdown
 
     if fmt == "json":
         data: dict[str, Any] = dict(extra_json or {})

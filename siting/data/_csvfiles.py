@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from siting._errors import Problem, SitingError
 
 if TYPE_CHECKING:
-    from siting.dataset import Value
+    from siting.data.dataset import Value
 
 
 def read_csv_rows(

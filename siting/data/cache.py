@@ -29,11 +29,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from siting.dataset import Dataset
+    from siting.data.dataset import Dataset
 
 CACHE_FORMAT = 2
 BLOB_MIN = 5_000  # string lists longer than this are stored as a UTF-8 buffer + offsets
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parents[1]
 _state = {"enabled": True}
 
 
@@ -101,7 +101,7 @@ def entry_path(root: Path, level: str, digest: str) -> Path:
 
 
 def _pack(ds: Dataset, prefix: str, arrays: dict[str, Any]) -> dict[str, Any]:
-    from siting.values import StringBlob
+    from siting.data.values import StringBlob
 
     t = ds.values
     for k, a in t.cols.items():
@@ -130,8 +130,8 @@ def _pack(ds: Dataset, prefix: str, arrays: dict[str, Any]) -> dict[str, Any]:
 
 def _unpack(root: Path, meta: dict[str, Any], prefix: str, arrays: Any) -> Dataset:
     from siting._errors import Problem
-    from siting.dataset import Dataset, Indicator, Source
-    from siting.values import StringBlob, ValueTable
+    from siting.data.dataset import Dataset, Indicator, Source
+    from siting.data.values import StringBlob, ValueTable
 
     cats: dict[str, Any] = dict(meta["cats"])
     for k in meta["blobs"]:

@@ -1,5 +1,5 @@
 """Boundary layers for the map: loading, delta-encoded geometry, label points and focus
-bounds, 시도 outlines (split from :mod:`siting.maps`; computed once and cached)."""
+bounds, 시도 outlines (split from :mod:`siting.outputs.maps`; computed once and cached)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from siting._errors import SitingError
 
 if TYPE_CHECKING:
-    from siting.dataset import Dataset
+    from siting.data.dataset import Dataset
 
 
 def load_boundaries(ds: Dataset | None = None) -> dict[str, Any]:
@@ -22,7 +22,7 @@ def load_boundaries(ds: Dataset | None = None) -> dict[str, Any]:
     At 시군구 level (``ds.level == "sigungu"``): ``sigungu/units.geojson`` of the data folder
     (229 units, 일반구 merged; built by ``scripts/build_sigungu.py``).
 
-    At 시도 level: the layer of :func:`siting.boundaries.load_map_layer` (its GeoJSON file is
+    At 시도 level: the layer of :func:`siting.data.boundaries.load_map_layer` (its GeoJSON file is
     read directly, which keeps geopandas out of ``siting map``); when that layer is not built,
     ``boundaries/sido.geojson`` from the data folder of ``ds``.
     """
@@ -38,7 +38,7 @@ def load_boundaries(ds: Dataset | None = None) -> dict[str, Any]:
         return _read_layer(Path(ds.root) / "boundaries" / "sido.geojson")  # follows --data
     problem = ""
     try:
-        from siting import boundaries
+        from siting.data import boundaries
     except ImportError as exc:
         problem = str(exc)
     else:
@@ -77,9 +77,9 @@ def load_outlines(ds: Dataset | None) -> dict[str, Any] | None:
 
 
 def _read_layer(path: Path) -> dict[str, Any]:
-    """A boundary GeoJSON file, checked (see :func:`siting.geometry.checked_layer`)."""
+    """A boundary GeoJSON file, checked (see :func:`siting.data.geometry.checked_layer`)."""
     from siting._yaml import decode_text
-    from siting.geometry import checked_layer
+    from siting.data.geometry import checked_layer
 
     try:
         fc = json.loads(decode_text(path.read_bytes(), str(path)))

@@ -7,13 +7,13 @@ from typing import Any
 
 
 def scenario_schema(data: str | Path | None = None) -> dict[str, Any]:
-    from siting.config import Scenario
+    from siting.scenario.config import Scenario
 
     schema = Scenario.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "siting scenario"
     try:
-        from siting.dataset import load_dataset
+        from siting.data.dataset import load_dataset
 
         ds = load_dataset(data, strict=False)
     except Exception:

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from siting._errors import SitingError
-from siting._map_geometry import (  # noqa: F401  (re-exported)
+from siting.outputs.map_geometry import (  # noqa: F401  (re-exported)
     _SCALE,
     _delta,
     _encode_geometry,
@@ -49,10 +49,10 @@ from siting._map_geometry import (  # noqa: F401  (re-exported)
     load_boundaries,
     load_outlines,
 )
-from siting.config import text
+from siting.scenario.config import text
 
 if TYPE_CHECKING:
-    from siting.dataset import Dataset
+    from siting.data.dataset import Dataset
     from siting.engine.result import Result
 
 __all__ = [
@@ -64,7 +64,7 @@ __all__ = [
     "find_chromium",
     "load_boundaries",
     "load_outlines",
-    "rank_change_layers",  # noqa: F822  (siting._map_compare, via __getattr__)
+    "rank_change_layers",  # noqa: F822  (siting.outputs.map_compare, via __getattr__)
     "render_png",
     "robustness_layer",  # noqa: F822
     "write_comparison_map",  # noqa: F822
@@ -1246,7 +1246,7 @@ def _build(
     for r in results[1:]:
         if list(r.regions) != codes:
             raise SitingError("results to compare must cover the same regions")
-    from siting.cache import memo_json
+    from siting.data.cache import memo_json
 
     fc = _to_feature_collection(boundaries if boundaries is not None else load_boundaries(ds))
     # label points, focus bounds, encoded geometry and outlines: computed once per boundary
@@ -1443,7 +1443,7 @@ def _build(
 def _whatif_scripts(result: Result, lang: str) -> str:
     """The what-if payload (the loaded scenario and every shipped one of the level as
     presets), the engine and the panel script, as <script> elements."""
-    from siting.whatif import shipped_presets, whatif_json, whatif_payload
+    from siting.outputs.whatif import shipped_presets, whatif_json, whatif_payload
 
     presets = shipped_presets(result.dataset)
     payload = whatif_payload(result, presets)
@@ -1613,7 +1613,7 @@ def render_png(
         return atomic_write(png_path, out.read_bytes())
 
 
-_SPLIT = {  # names defined in siting/_map_compare.py, importable from here as before
+_SPLIT = {  # names defined in siting/outputs/map_compare.py, importable from here as before
     "rank_change_layers",
     "robustness_layer",
     "write_comparison_map",
@@ -1623,7 +1623,7 @@ _SPLIT = {  # names defined in siting/_map_compare.py, importable from here as b
 
 def __getattr__(name: str) -> Any:
     if name in _SPLIT:
-        from siting import _map_compare
+        from siting.outputs import map_compare as _map_compare
 
         return getattr(_map_compare, name)
-    raise AttributeError(f"module 'siting.maps' has no attribute {name!r}")
+    raise AttributeError(f"module 'siting.outputs.maps' has no attribute {name!r}")

@@ -31,7 +31,7 @@ from siting.engine.aggregate import BUILTIN
 from siting.engine.score import TIE_DECIMALS
 
 if TYPE_CHECKING:
-    from siting.dataset import Dataset
+    from siting.data.dataset import Dataset
     from siting.engine.result import Result
 
 SCHEMA = "siting-whatif/1"
@@ -141,8 +141,8 @@ def whatif_payload(result: Result, presets: list[Result] | None = None) -> dict[
 def shipped_presets(ds: Dataset) -> list[Result]:
     """The bundled scenarios scored on ``ds`` (those written for another level are skipped)."""
     from siting._errors import SitingError
-    from siting.config import available_scenarios, load_scenario
     from siting.engine.score import score
+    from siting.scenario.config import available_scenarios, load_scenario
 
     out = []
     for name in available_scenarios():

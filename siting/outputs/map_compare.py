@@ -1,5 +1,5 @@
 """Maps of several scenarios (rank-change layers, the comparison page) and the robustness
-layer (P(top k) under sampled weights); split from :mod:`siting.maps`, which re-exports them."""
+layer (P(top k) under sampled weights)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from siting._errors import SitingError
-from siting.maps import (
+from siting.outputs.maps import (
     MetricLayer,
     T,
     _build,

@@ -7,10 +7,10 @@ import math
 from typing import TYPE_CHECKING
 
 from siting._errors import Problem
-from siting.periods import parse_period
+from siting.data.periods import parse_period
 
 if TYPE_CHECKING:
-    from siting.dataset import Dataset
+    from siting.data.dataset import Dataset
 
 # Mainland, islands and EEZ-adjacent islets of South Korea lie inside this box.
 _LAT = (33.0, 38.7)

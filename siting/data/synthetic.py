@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
-from siting.datafiles import VALUE_COLUMNS
-from siting.dataset import Dataset, Indicator, Source
-from siting.values import GAP, USED, ValueTable
+from siting.data.datafiles import VALUE_COLUMNS
+from siting.data.dataset import Dataset, Indicator, Source
+from siting.data.values import GAP, USED, ValueTable
 
 
 def dataset_from_matrix(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from siting._errors import SitingError
 
 if TYPE_CHECKING:
-    from siting.dataset import Dataset
+    from siting.data.dataset import Dataset
 
 
 def coverage(ds: Dataset, lang: str = "ko") -> list[dict[str, Any]]:
@@ -57,7 +57,7 @@ def coverage_matrix(ds: Dataset, lang: str = "ko") -> list[dict[str, Any]]:
 
 def evidence(ds: Dataset, query: str | None = None, lang: str = "ko") -> list[dict[str, Any]]:
     """Evidence rows for an indicator id, a region (any name form), a source id, or everything."""
-    from siting.regions import RegionResolver
+    from siting.data.regions import RegionResolver
 
     if query is None:
         counts: dict[str, int] = {}

@@ -9,7 +9,7 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from siting.config import text
+from siting.scenario.config import text
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -86,9 +86,9 @@ def rich_table(
     caption: str = "",
     right: Sequence[str] = (),
 ) -> RenderableType:
-    """A terminal table laid out for the width it is printed at (see siting._fit_table):
+    """A terminal table laid out for the width it is printed at (see siting.outputs.fit_table):
     ids and numbers never break; too wide a table is split or printed as records."""
-    from siting._fit_table import FitTable
+    from siting.outputs.fit_table import FitTable
 
     cells = [[_fmt(r.get(c)) for c in columns] for r in rows]
     return FitTable(cells, columns, title=title, caption=caption, right=right)

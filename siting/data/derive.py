@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from siting.periods import parse_period
+from siting.data.periods import parse_period
 
 if TYPE_CHECKING:
-    from siting.dataset import Dataset
+    from siting.data.dataset import Dataset
 
 Row = dict[str, str]
 COMPUTED_PREFIX = "computed-"
@@ -177,8 +177,8 @@ def _per_resident_rows(ds: Dataset) -> list[Row]:
 
 
 def _density_rows(ds: Dataset) -> list[Row]:
-    from siting.boundaries import load_full
-    from siting.spatial import METRIC_CRS
+    from siting.data.boundaries import load_full
+    from siting.data.spatial import METRIC_CRS
 
     area = load_full("sido").set_index("code").to_crs(METRIC_CRS).area / 1e6
     pop = ds.column("population", "2025-12-31")
@@ -230,8 +230,8 @@ def _distance_rows(ds: Dataset) -> list[Row]:
     """Distances from each region's reference point to Seoul, cable landings and nuclear sites."""
     import numpy as np
 
-    from siting.boundaries import load_full
-    from siting.spatial import distance_matrix_km, reference_points
+    from siting.data.boundaries import load_full
+    from siting.data.spatial import distance_matrix_km, reference_points
 
     gdf = load_full("sido").set_index("code")
     pts = reference_points(gdf)
@@ -303,7 +303,7 @@ def derived_rows(ds: Dataset, only: list[str] | None = None) -> list[Row]:
 
 def locate_facilities(ds: Dataset) -> list[dict[str, str]]:
     """Facility rows with lat/lon set to the centroid of their 읍면동 (or 시군구, or 시도)."""
-    from siting.spatial import locate
+    from siting.data.spatial import locate
 
     out = []
     for f in ds.facilities:

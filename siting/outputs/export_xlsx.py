@@ -5,7 +5,7 @@ styled, frozen header row, an auto-filter and fitted column widths; numbers are 
 Text is always stored as text: a string that starts like a formula (``= + - @``, tab, CR) is
 written as a string cell with Excel's quote prefix, so it is never evaluated, here or after a
 CSV round trip (formula injection). The zip entries and document properties carry the fixed
-timestamp of :func:`siting.export.stamp`, so equal results give byte-identical files.
+timestamp of :func:`siting.outputs.export.stamp`, so equal results give byte-identical files.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from siting._errors import SitingError
 from siting._io import atomic_write
-from siting.export import (
+from siting.outputs.export import (
     criteria_records,
     region_records,
     run_records,

@@ -25,8 +25,8 @@ from siting._errors import Problem
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from siting.dataset import Dataset
-    from siting.values import ValueTable
+    from siting.data.dataset import Dataset
+    from siting.data.values import ValueTable
 
 UNITS_FILE = Path("sigungu") / "units.csv"
 VALUES_FILE = Path("sigungu") / "values.csv"
@@ -81,7 +81,7 @@ def unit_geometries() -> gpd.GeoDataFrame:
     import geopandas as gpd
     import shapely
 
-    from siting.boundaries import load_full
+    from siting.data.boundaries import load_full
 
     g = load_full("sigungu").copy()
     g["unit"] = [unit_code(c, n) for c, n in zip(g["code"], g["name_ko"], strict=True)]
@@ -187,7 +187,7 @@ def unit_map_layer(root: Path, units: list[dict[str, str]]) -> bytes:
 
 def reference_points(units: gpd.GeoDataFrame) -> np.ndarray:
     """(lon, lat) per unit: centroid of its largest land part."""
-    from siting.spatial import reference_points as ref
+    from siting.data.spatial import reference_points as ref
 
     pts = ref(units)
     return np.column_stack([pts.x.values, pts.y.values])
@@ -218,8 +218,8 @@ def _row(
 
 def spatial_rows(ds: Dataset, units: gpd.GeoDataFrame) -> list[dict[str, str]]:
     """Distances and counts per unit, computed in EPSG:5179 (vectorised)."""
-    from siting.derive import SEOUL_REFERENCE_ID
-    from siting.spatial import METRIC_CRS, distance_matrix_km
+    from siting.data.derive import SEOUL_REFERENCE_ID
+    from siting.data.spatial import METRIC_CRS, distance_matrix_km
 
     ref = reference_points(units)
     codes = list(units["code"])
@@ -308,7 +308,7 @@ def spatial_rows(ds: Dataset, units: gpd.GeoDataFrame) -> list[dict[str, str]]:
 def ai_project_rows(ds: Dataset, units: list[dict[str, str]]) -> list[dict[str, str]]:
     """AI infrastructure projects per unit, matched by the facility's 시군구 name (facilities
     known only at province level are not attributed to any unit)."""
-    from siting.derive import AI_PROJECT_KINDS
+    from siting.data.derive import AI_PROJECT_KINDS
 
     index = _name_index(units)
     counts: dict[str, list[str]] = {u["code"]: [] for u in units}
@@ -352,14 +352,14 @@ def _name_index(units: list[dict[str, str]]) -> dict[tuple[str, str], str]:
 
 def load_sigungu(sido: Dataset) -> Dataset:
     """The 시군구 dataset built on a loaded 시도 dataset."""
-    from siting.dataset import (
+    from siting.data.dataset import (
         Dataset,
         _read_csv,
         _read_indicators,
         _read_sources,
         _read_values,
     )
-    from siting.values import ValueTable, resolve_with_input_tiers
+    from siting.data.values import ValueTable, resolve_with_input_tiers
 
     root = sido.root
     problems: list[Problem] = []
@@ -407,7 +407,7 @@ def load_sigungu(sido: Dataset) -> Dataset:
 def inherit(parent: ValueTable, own: ValueTable, units: list[dict[str, str]]) -> ValueTable:
     """Every 시도 row repeated for each unit of its province, marked inherited, except where the
     unit has its own value (or its own documented gap) for the same indicator and period."""
-    from siting.values import Categories
+    from siting.data.values import Categories
 
     members: dict[str, list[str]] = {}
     for u in units:

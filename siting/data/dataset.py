@@ -14,23 +14,23 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from siting._csvfiles import (
+from siting._errors import Problem, SitingError
+from siting._paths import data_dir
+from siting.data._csvfiles import (
     blank_with_quote,
     collapse_missing_files,
     duplicate_rows,
     read_csv_rows,
     unique_regions,
 )
-from siting._errors import Problem, SitingError
-from siting._paths import data_dir
-from siting.periods import parse_period
+from siting.data.periods import parse_period
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-    from siting.regions import RegionResolver
-    from siting.values import ValueTable
+    from siting.data.regions import RegionResolver
+    from siting.data.values import ValueTable
 
 Direction = Literal["benefit", "cost"]
 
@@ -143,7 +143,7 @@ class Dataset:
         return r["short_en"] if short else r["name_en"]
 
     def __post_init__(self) -> None:
-        from siting.values import ValueTable
+        from siting.data.values import ValueTable
 
         if not isinstance(self.values, ValueTable):
             self.values = ValueTable.from_values(self.values)  # type: ignore[assignment]
@@ -301,8 +301,8 @@ class Dataset:
 
     @cached_property
     def resolver(self) -> RegionResolver:
-        """A :class:`~siting.regions.RegionResolver` for this dataset (built once)."""
-        from siting.regions import RegionResolver
+        """A :class:`~siting.data.regions.RegionResolver` for this dataset (built once)."""
+        from siting.data.regions import RegionResolver
 
         return RegionResolver(self)
 
@@ -313,7 +313,7 @@ class Dataset:
         h = hashlib.sha256()
         names = list(HASHED_FILES)
         if self.level == "sigungu":
-            from siting.sigungu import level_files
+            from siting.data.sigungu import level_files
 
             names += [str(p) for p in level_files(self.root)]
         for name in names:
@@ -489,11 +489,11 @@ def _read_values(
     *,
     large: bool | None = None,
 ) -> ValueTable:
-    """The rows of a values file as a :class:`~siting.values.ValueTable` (unresolved).
+    """The rows of a values file as a :class:`~siting.data.values.ValueTable` (unresolved).
 
     Files over :data:`LARGE_VALUES_FILE` bytes (or ``large=True``) are checked by column
     (:func:`_read_values_large`); the result and the problems are the same."""
-    from siting.values import ValueTable
+    from siting.data.values import ValueTable
 
     if large is None:
         large = path.exists() and path.stat().st_size > LARGE_VALUES_FILE
@@ -653,7 +653,7 @@ def _read_values_large(
     import numpy as np
     import pandas as pd
 
-    from siting.values import TEXT, ValueTable
+    from siting.data.values import TEXT, ValueTable
 
     wanted = (*VALUE_COLUMNS, "note", "quote_type")
     # per column and chunk: the chunk's codes and its distinct (stripped) strings
@@ -922,7 +922,7 @@ def _read_values_large(
 
 
 def _duplicate_rows_columnar(table: ValueTable, file: str) -> list[Problem]:
-    """:func:`siting._csvfiles.duplicate_rows` on the columns (same problems, same order)."""
+    """:func:`siting.data._csvfiles.duplicate_rows` on the columns (same problems, same order)."""
     import numpy as np
 
     c, cats = table.cols, table.cats
@@ -974,9 +974,9 @@ def resolve_conflicts(values: list[Value], sources: dict[str, Source]) -> list[V
     (1 = the statistics publisher itself, 2 = a report quoting the statistic, 3 = editorial,
     blog or a peer project); among equal tiers the most recently published source wins;
     then the row that comes first in values.csv. Vectorised in
-    :func:`siting.values.resolve_table`.
+    :func:`siting.data.values.resolve_table`.
     """
-    from siting.values import ValueTable, resolve_table
+    from siting.data.values import ValueTable, resolve_table
 
     return list(resolve_table(ValueTable.from_values(values), sources))
 
@@ -993,12 +993,12 @@ def load_dataset(
 ) -> Dataset:
     """Read and check a data folder. With ``strict`` any error raises :class:`SitingError`.
 
-    ``level="sigungu"`` returns the 시군구 dataset (see :mod:`siting.sigungu`). A strict load
-    reuses the compiled cache (:mod:`siting.cache`) when no data file changed since it was
+    ``level="sigungu"`` returns the 시군구 dataset (see :mod:`siting.data.sigungu`). A strict load
+    reuses the compiled cache (:mod:`siting.data.cache`) when no data file changed since it was
     written; ``cache=False`` (or ``--no-cache``, ``SITING_NO_CACHE=1``) reads the files."""
     if level not in LEVELS:
         raise SitingError(f"unknown level {level!r}", key="--level", fix="use sido or sigungu")
-    from siting import cache as _cache
+    from siting.data import cache as _cache
 
     root = data_dir(path)
     use = _cache.enabled() if cache is None else cache
@@ -1024,7 +1024,7 @@ def _load_files(
 ) -> Dataset:
     """Read, resolve and check the files (no cache for this level)."""
     if level == "sigungu":
-        from siting.sigungu import load_sigungu
+        from siting.data.sigungu import load_sigungu
 
         ds = load_sigungu(load_dataset(path, strict=strict, cache=cache))
 
@@ -1035,7 +1035,7 @@ def _load_files(
                 errors, summary=f"the 시군구 data in {ds.root} has {len(errors)} problem(s)"
             )
         return ds
-    from siting.values import resolve_with_input_tiers
+    from siting.data.values import resolve_with_input_tiers
 
     root = data_dir(path)
     problems: list[Problem] = []
@@ -1078,7 +1078,7 @@ def _load_files(
         else []
     )
     ds = Dataset(root, regions, indicators, sources, values, facilities, decisions, problems)
-    from siting.checks import check_dataset
+    from siting.data.checks import check_dataset
 
     problems.extend(check_dataset(ds))
     problems[:] = collapse_missing_files(problems, root)
@@ -1092,7 +1092,7 @@ def _load_files(
 
 def value_tier(ds: Dataset, v: Value) -> int | None:
     """The tier of a value: its source's, or for a computed value the weakest of its inputs'."""
-    from siting.values import input_tier
+    from siting.data.values import input_tier
 
     s = ds.sources.get(v.source)
     if s is None:

@@ -1,7 +1,7 @@
 """Value rows held by column: numbers in numpy arrays, strings as category codes.
 
-A :class:`ValueTable` is what a :class:`~siting.dataset.Dataset` keeps instead of one Python
-object per cell. It is still a sequence of :class:`~siting.dataset.Value` (built on access, for
+A :class:`ValueTable` is what a :class:`~siting.data.dataset.Dataset` keeps instead of one Python
+object per cell. It is still a sequence of :class:`~siting.data.dataset.Value` (built on access, for
 the few rows a command shows), so code that iterates over ``ds.values`` keeps working.
 """
 
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, overload
 import numpy as np
 
 if TYPE_CHECKING:
-    from siting.dataset import Source, Value
+    from siting.data.dataset import Source, Value
 
 STATUSES = ("used", "superseded", "gap", "rejected")
 USED, SUPERSEDED, GAP, MISPRINT = 0, 1, 2, 3
@@ -172,14 +172,14 @@ class ValueTable(Sequence["Value"]):
         return self.row(i)
 
     def row(self, i: int) -> Value:
-        """Row ``i`` as a :class:`~siting.dataset.Value` (the same object on every call)."""
+        """Row ``i`` as a :class:`~siting.data.dataset.Value` (the same object on every call)."""
         v = self._memo.get(i)
         if v is None:
             v = self._memo[i] = self._build(i)
         return v
 
     def _build(self, i: int) -> Value:
-        from siting.dataset import Value
+        from siting.data.dataset import Value
 
         c, k = self.cols, self.cats
         x = float(c["value"][i])
@@ -341,7 +341,7 @@ def resolve_with_input_tiers(
 def resolve_table(
     table: ValueTable, sources: dict[str, Source], row_tiers: np.ndarray | None = None
 ) -> ValueTable:
-    """Vectorised conflict rule (see :func:`siting.dataset.resolve_conflicts`): per (region,
+    """Vectorised conflict rule (see :func:`siting.data.dataset.resolve_conflicts`): per (region,
     indicator, period) the lowest tier wins, then the newest source date, then the earliest line,
     then the earliest row; the others become ``superseded`` with ``superseded_by = 'line N'``.
     ``row_tiers`` overrides the tier per row (computed values: their inputs' weakest tier)."""

@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from siting._errors import Problem, SitingError
-from siting.checks import check_computed_from
+from siting.data.checks import check_computed_from
 
 
 def validate_all(files: list[Path], data: str | Path | None = None) -> tuple[list[Problem], int]:
     """Check the data folder and scenario files; return (problems, number of items checked)."""
-    from siting.config import available_scenarios, load_scenario
-    from siting.dataset import load_dataset
+    from siting.data.dataset import load_dataset
     from siting.engine.score import check_scenario
+    from siting.scenario.config import available_scenarios, load_scenario
 
     problems: list[Problem] = []
     ds = load_dataset(data, strict=False)
@@ -82,7 +82,7 @@ def check_sigungu(ds) -> list[Problem]:
     """시군구 units join the boundary layer and their province; every province has units."""
     import json
 
-    from siting.sigungu import UNITS_FILE
+    from siting.data.sigungu import UNITS_FILE
 
     out: list[Problem] = []
     path = ds.root / "boundaries" / "sigungu.geojson"
@@ -124,7 +124,7 @@ def check_boundary_files(root: Path, expected: dict[str, list[str]] | None = Non
     import json
 
     from siting._yaml import decode_text
-    from siting.geometry import feature_problems
+    from siting.data.geometry import feature_problems
 
     out: list[Problem] = []
     for rel in BOUNDARY_FILES:

@@ -242,7 +242,7 @@ def run_records(result: Result, command: str | None = None) -> list[tuple[str, s
 
 
 def _attribution() -> str:
-    from siting.boundaries import ATTRIBUTION
+    from siting.data.boundaries import ATTRIBUTION
 
     return ATTRIBUTION
 
@@ -250,7 +250,7 @@ def _attribution() -> str:
 # ============================================================================ geometry
 def _geometries(result: Result) -> dict[str, dict[str, Any]]:
     """GeoJSON geometry per region code, from the layer ``siting map`` draws."""
-    from siting.maps import load_boundaries
+    from siting.outputs.maps import load_boundaries
 
     fc = load_boundaries(result.dataset)
     geoms = {str(f["properties"]["code"]): f["geometry"] for f in fc["features"]}
@@ -320,7 +320,7 @@ _LAYER_STYLES = (
 
 def _style_table(con: sqlite3.Connection, result: Result, when: str) -> None:
     """The QGIS ``layer_styles`` table with the default style of the feature layer."""
-    from siting import _qgis_style
+    from siting.outputs import qgis_style as _qgis_style
 
     geom_col = con.execute(
         "SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", (LAYER,)
@@ -412,8 +412,8 @@ def export_geojson(
 def export_workbook(
     result: Result, path: str | os.PathLike[str], command: str | None = None
 ) -> Path:
-    """Write the Excel workbook (see :mod:`siting._export_xlsx`)."""
-    from siting._export_xlsx import write_workbook
+    """Write the Excel workbook (see :mod:`siting.outputs.export_xlsx`)."""
+    from siting.outputs.export_xlsx import write_workbook
 
     return write_workbook(result, path, command)
 

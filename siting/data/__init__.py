@@ -1,0 +1,1 @@
+"""Data layer: the bundled CSVs, boundaries and their validation, as a columnar dataset."""

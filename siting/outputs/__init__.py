@@ -1,0 +1,1 @@
+"""Outputs layer: terminal tables, exports and maps built from results."""

@@ -1,0 +1,1 @@
+"""Scenario layer: YAML scenarios, their schema and validation."""
