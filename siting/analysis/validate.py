@@ -6,6 +6,7 @@ from pathlib import Path
 
 from siting._errors import Problem, SitingError
 from siting.data.checks import check_computed_from
+from siting.data.shapes import shapes_problems
 
 
 def validate_all(files: list[Path], data: str | Path | None = None) -> tuple[list[Problem], int]:
@@ -153,4 +154,5 @@ def check_boundary_files(root: Path, expected: dict[str, list[str]] | None = Non
                 for code in want
                 if code not in have
             )
+    out.extend(shapes_problems(root))  # the derived map values beside the layers
     return out

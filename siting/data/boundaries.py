@@ -27,6 +27,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, get_args
 
+from siting._paths import bundled_data_dir
+
 if TYPE_CHECKING:
     import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
@@ -211,8 +213,6 @@ def load_full(level: Level) -> gpd.GeoDataFrame:
 
 def _data_dir() -> Path:
     """``siting/_bundled_data`` in an installed wheel, else the repository's ``data/``."""
-    from siting._paths import bundled_data_dir
-
     return bundled_data_dir()
 
 

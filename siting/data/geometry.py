@@ -13,6 +13,8 @@ import sys
 from typing import Any
 
 from siting._errors import Problem, SitingError
+from siting._term import escape_controls
+from siting.data.boundaries import polygonal
 
 # WGS84 degrees: mainland, 제주, 울릉도, 독도, 이어도-side islets and 백령도 fit inside
 LON = (124.0, 132.0)
@@ -100,8 +102,6 @@ def feature_problems(fc: Any, file: str) -> tuple[list[Problem], dict[int, Any]]
         if not shapely.is_valid(g):
             reason = shapely.is_valid_reason(g)
             fixed = shapely.make_valid(g, method="structure", keep_collapsed=False)
-            from siting.data.boundaries import polygonal
-
             fixed = polygonal(fixed)
             if fixed.is_empty or not math.isfinite(fixed.area) or fixed.area == 0:
                 bad(f"polygon is invalid ({reason}) and cannot be repaired", "rebuild the layer")
@@ -128,8 +128,6 @@ def checked_layer(fc: Any, file: str) -> dict[str, Any]:
     if not repairs:
         return fc
     from shapely.geometry import mapping
-
-    from siting._term import escape_controls
 
     feats = list(fc["features"])
     for i, geom in repairs.items():
