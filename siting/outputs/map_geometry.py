@@ -33,10 +33,14 @@ from siting.data.shapes import (  # noqa: F401  (re-exported for siting.outputs.
     _Shapes,
     assemble_shapes,
     read_shapes,
+    usable,
 )
 
 if TYPE_CHECKING:
     from siting.data.dataset import Dataset
+
+
+_LINES = ("borders", "coast")
 
 
 def _is_sigungu(ds: Dataset | None) -> bool:
@@ -111,8 +115,8 @@ def map_shapes(ds: Dataset | None, codes: Sequence[str], boundaries: Any = None)
     computed from ``boundaries`` (default :func:`load_boundaries`) and cached."""
     if boundaries is None:
         pre = read_shapes(boundary_layer_path(ds))
-        if pre is not None and all(c in pre["regions"] for c in codes):
-            return assemble_shapes(pre["regions"], codes)
+        if usable(pre, codes):
+            return assemble_shapes(pre["regions"], codes)  # type: ignore[index]
     fc = _to_feature_collection(boundaries if boundaries is not None else load_boundaries(ds))
     return _Shapes(
         **memo_json("map-shapes", [fc, list(codes)], lambda: asdict(_prepare_shapes(fc, codes)))
@@ -125,8 +129,9 @@ def map_outlines(ds: Dataset | None, outlines: Any = None) -> dict[str, list[lis
     ``outlines`` when given, None at 시도 level or for ``outlines=False``."""
     if outlines is None:
         pre = read_shapes(outline_layer_path(ds))
-        if pre is not None and isinstance(pre.get("outlines"), dict):
-            return pre["outlines"]
+        lines = pre.get("outlines") if pre is not None else None
+        if isinstance(lines, dict) and all(isinstance(lines.get(k), list) for k in _LINES):
+            return lines
         outlines = load_outlines(ds)
     if not outlines:
         return None
