@@ -154,7 +154,8 @@ class _Shapes:
     bounds: list[list[float]]
 
 
-def _feature_code(f: Mapping[str, Any]) -> str:
+def feature_code(f: Mapping[str, Any]) -> str:
+    """A feature's region code, as a map joins it: ``code``, else ``sido_code``, else ``id``."""
     props = f.get("properties") or {}
     return str(props.get("code") or props.get("sido_code") or f.get("id") or "")
 
@@ -221,7 +222,7 @@ def _prepare_shapes(fc: Mapping[str, Any], codes: Sequence[str]) -> _Shapes:
     inaccessibility of the largest part) and focus bounds (parts >= 10 % of the largest)."""
     by_code: dict[str, Any] = {}
     for f in fc.get("features", []):
-        code = _feature_code(f)
+        code = feature_code(f)
         if code in codes and f.get("geometry"):
             by_code[code] = f["geometry"]
     _check_codes(by_code, codes)
@@ -250,7 +251,7 @@ def build_shapes(layer: Path, outlines: bool) -> bytes:
     problems = feature_problems(fc, str(layer))[0]
     if problems:
         raise SitingError.from_problems(problems, summary=f"{layer}: fix the layer first")
-    by_code = {_feature_code(f): f["geometry"] for f in fc["features"]}
+    by_code = {feature_code(f): f["geometry"] for f in fc["features"]}
     head = {
         "built_by": "scripts/build_boundaries.py (siting.data.shapes.build_shapes)",
         "format": SHAPES_FORMAT,
@@ -317,7 +318,7 @@ def _finite(v: Any) -> bool:
 def _layer_codes(layer: Path) -> set[str] | None:
     try:
         fc = json.loads(layer.read_bytes().decode("utf-8"))
-        return {_feature_code(f) for f in fc["features"]}
+        return {feature_code(f) for f in fc["features"]}
     except (ValueError, KeyError, TypeError, AttributeError):
         return None  # the layer's own check reports it
 
@@ -350,10 +351,13 @@ def _file_problem(root: Path, rel: str, bundled: bool) -> tuple[str, dict[str, A
     return "", pre
 
 
-def shapes_problems(root: Path, skip: Collection[str] = ()) -> list[Problem]:
+def shapes_problems(
+    root: Path, skip: Collection[str] = (), codes: Mapping[str, Collection[str]] | None = None
+) -> list[Problem]:
     """Problems of the shapes files of ``root``: stale (another layer or format), a region of
     the layer without a label point or encoded geometry, outlines missing. Layers in ``skip``
-    (relative paths: layers with problems of their own) are not looked at.
+    (relative paths: layers with problems of their own) are not looked at; ``codes`` (relative
+    path -> region codes) spares reading a layer the caller has read already.
 
     Errors in the bundled data folder; warnings in a user's folder, whose maps compute what a
     file lacks (there a missing file is no problem at all)."""
@@ -372,7 +376,7 @@ def shapes_problems(root: Path, skip: Collection[str] = ()) -> list[Problem]:
             regions = pre["regions"] if isinstance(pre.get("regions"), dict) else {}
             msgs += [
                 f"region {code} {m}"
-                for code in sorted(_layer_codes(layer) or ())
+                for code in sorted((codes or {}).get(rel) or _layer_codes(layer) or ())
                 for m in _region_problems(code, regions.get(code))
             ]
             if with_outlines and not isinstance(pre.get("outlines"), dict):
