@@ -29,7 +29,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -48,6 +48,8 @@ from siting.outputs.map_geometry import (  # noqa: F401  (re-exported)
     _to_feature_collection,
     load_boundaries,
     load_outlines,
+    map_outlines,
+    map_shapes,
 )
 from siting.scenario.config import text
 
@@ -1246,21 +1248,10 @@ def _build(
     for r in results[1:]:
         if list(r.regions) != codes:
             raise SitingError("results to compare must cover the same regions")
-    from siting.data.cache import memo_json
-
-    fc = _to_feature_collection(boundaries if boundaries is not None else load_boundaries(ds))
-    # label points, focus bounds, encoded geometry and outlines: computed once per boundary
-    # layer and kept in the cache folder
-    shapes = _Shapes(
-        **memo_json("map-shapes", [fc, codes], lambda: asdict(_prepare_shapes(fc, codes)))
-    )
-    if outlines is None:
-        outlines = load_outlines(ds)
-    if outlines:
-        ofc = _to_feature_collection(outlines)
-        lines = memo_json("map-outlines", ofc, lambda: _outline_lines(ofc))
-    else:
-        lines = None
+    # label points, focus bounds, encoded geometry and outlines: precomputed beside the
+    # boundary layer (scripts/build_boundaries.py), else computed once and cached
+    shapes = map_shapes(ds, codes, boundaries)
+    lines = map_outlines(ds, outlines)
     top = label_top if label_top is not None else (_TOP_SIGUNGU if sig else None)
 
     layers: list[_Layer] = [_result_layer(r, f"r{k}", k, lang, top) for k, r in enumerate(results)]
