@@ -197,10 +197,10 @@ def test_large_file_reader_matches_the_row_reader(
 ) -> None:
     """The column-wise reader used for large values files returns the same rows and the same
     problems, in the same order, as the row reader, on the shipped files and a broken one."""
-    from siting.data.dataset import _read_values
+    from siting.data.layout import UNITS_FILE
+    from siting.data.value_file import read_values
 
-    monkeypatch.setattr("siting.data.dataset.LARGE_CHUNK", 7)  # many chunks
-    from siting.data.sigungu import UNITS_FILE
+    monkeypatch.setattr("siting.data.value_file.LARGE_CHUNK", 7)  # many chunks
 
     sido = load_dataset(DATA, cache=False)
     ds = load_dataset(DATA, level=level, cache=False)
@@ -228,8 +228,8 @@ def test_large_file_reader_matches_the_row_reader(
     for path in [*files, broken]:
         p1: list = []
         p2: list = []
-        a = _read_values(path, codes, ds.indicators, ds.sources, p1, large=False)
-        b = _read_values(path, codes, ds.indicators, ds.sources, p2, large=True)
+        a = read_values(path, codes, ds.indicators, ds.sources, p1, large=False)
+        b = read_values(path, codes, ds.indicators, ds.sources, p2, large=True)
         assert list(a) == list(b)
         assert p1 == p2
     assert len(p1) >= 8

@@ -26,10 +26,16 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from siting.data.dataset import Dataset
+import numpy as np
+
+from siting import __version__
+from siting._errors import Problem
+from siting.data.levels import Level
+from siting.data.model import Dataset
+from siting.data.records import Indicator, Source
+from siting.data.values import StringBlob, ValueTable
 
 CACHE_FORMAT = 2
 BLOB_MIN = 5_000  # string lists longer than this are stored as a UTF-8 buffer + offsets
@@ -77,10 +83,8 @@ def _code_digest() -> bytes:
     return h.digest()
 
 
-def key(root: Path, level: str) -> str:
+def key(root: Path, level: Level) -> str:
     """SHA-256 of everything that determines the loaded dataset."""
-    from siting import __version__
-
     h = hashlib.sha256()
     h.update(f"siting-cache {CACHE_FORMAT} {__version__} {level}\0".encode())
     h.update(str(root.resolve()).encode() + b"\0")
@@ -92,7 +96,7 @@ def key(root: Path, level: str) -> str:
     return h.hexdigest()
 
 
-def entry_path(root: Path, level: str, digest: str) -> Path:
+def entry_path(root: Path, level: Level, digest: str) -> Path:
     where = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:12]
     return cache_dir() / f"dataset-{level}-{where}-{digest[:32]}.npz"
 
@@ -101,8 +105,6 @@ def entry_path(root: Path, level: str, digest: str) -> Path:
 
 
 def _pack(ds: Dataset, prefix: str, arrays: dict[str, Any]) -> dict[str, Any]:
-    from siting.data.values import StringBlob
-
     t = ds.values
     for k, a in t.cols.items():
         arrays[prefix + k] = a
@@ -111,7 +113,7 @@ def _pack(ds: Dataset, prefix: str, arrays: dict[str, Any]) -> dict[str, Any]:
         sb = t.cats[k] if isinstance(t.cats[k], StringBlob) else StringBlob.encode(t.cats[k])
         arrays[f"{prefix}blob_{k}"], arrays[f"{prefix}offsets_{k}"] = sb.blob, sb.offsets
     meta = {
-        "level": ds.level,
+        "level": ds.level.value,
         "regions": ds.regions,
         "indicators": [asdict(i) for i in ds.indicators.values()],
         "sources": [asdict(s) for s in ds.sources.values()],
@@ -129,10 +131,6 @@ def _pack(ds: Dataset, prefix: str, arrays: dict[str, Any]) -> dict[str, Any]:
 
 
 def _unpack(root: Path, meta: dict[str, Any], prefix: str, arrays: Any) -> Dataset:
-    from siting._errors import Problem
-    from siting.data.dataset import Dataset, Indicator, Source
-    from siting.data.values import StringBlob, ValueTable
-
     cats: dict[str, Any] = dict(meta["cats"])
     for k in meta["blobs"]:
         cats[k] = StringBlob(arrays[f"{prefix}blob_{k}"], arrays[f"{prefix}offsets_{k}"])
@@ -153,17 +151,15 @@ def _unpack(root: Path, meta: dict[str, Any], prefix: str, arrays: Any) -> Datas
         meta["facilities"],
         meta["decisions"],
         [Problem(**p) for p in meta["problems"]],
-        level=meta["level"],
+        level=Level(meta["level"]),
         parent=parent,
     )
     ds.__dict__["fingerprint"] = meta["fingerprint"]
     return ds
 
 
-def load(root: Path, level: str, digest: str) -> Dataset | None:
+def load(root: Path, level: Level, digest: str) -> Dataset | None:
     """The cached dataset for ``digest``, or None (missing, other format, damaged)."""
-    import numpy as np
-
     path = entry_path(root, level, digest)
     try:
         with np.load(path, allow_pickle=False) as npz:
@@ -181,8 +177,6 @@ def load(root: Path, level: str, digest: str) -> Dataset | None:
 def store(ds: Dataset, digest: str) -> Path | None:
     """Write ``ds`` atomically under ``digest``; drop older entries of the same folder and level.
     Returns the path, or None when the cache folder is not writable (the cache is optional)."""
-    import numpy as np
-
     arrays: dict[str, Any] = {}
     meta = {"format": CACHE_FORMAT, "key": digest, "dataset": _pack(ds, "", arrays)}
     blob = json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

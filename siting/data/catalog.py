@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from siting._errors import SitingError
-
-if TYPE_CHECKING:
-    from siting.data.dataset import Dataset
+from siting.data.model import Dataset
+from siting.data.regions import RegionResolver
 
 
 def coverage(ds: Dataset, lang: str = "ko") -> list[dict[str, Any]]:
@@ -57,8 +56,6 @@ def coverage_matrix(ds: Dataset, lang: str = "ko") -> list[dict[str, Any]]:
 
 def evidence(ds: Dataset, query: str | None = None, lang: str = "ko") -> list[dict[str, Any]]:
     """Evidence rows for an indicator id, a region (any name form), a source id, or everything."""
-    from siting.data.regions import RegionResolver
-
     if query is None:
         counts: dict[str, int] = {}
         for v in ds.values:

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import json
-import math
-from typing import TYPE_CHECKING
+
+import numpy as np
 
 from siting._errors import Problem
+from siting.data.layout import DECISION_FILE, FACILITY_FILE
+from siting.data.model import Dataset
 from siting.data.periods import parse_period
-
-if TYPE_CHECKING:
-    from siting.data.dataset import Dataset
-
-# Mainland, islands and EEZ-adjacent islets of South Korea lie inside this box.
-_LAT = (33.0, 38.7)
-_LON = (124.5, 132.0)
+from siting.data.tables import decision_problems, facility_problems
 
 
 def _defined_in(root, indicator: str):  # type: ignore[no-untyped-def]
@@ -58,8 +55,6 @@ def check_dataset(ds: Dataset) -> list[Problem]:
         s for d in ds.decisions for s in (d.get("rival_sources") or "").split(";") if s
     }
     for sub in sorted((root / "sigungu").glob("values*.csv")):
-        import csv
-
         try:
             with sub.open(encoding="utf-8-sig", newline="") as fh:
                 used_sources |= {r["source"] for r in csv.DictReader(fh) if r.get("source")}
@@ -75,8 +70,6 @@ def check_dataset(ds: Dataset) -> list[Problem]:
                 severity="warning",
             )
         )
-    import numpy as np
-
     with_values = ds.values.distinct("indicator", ~np.isnan(ds.values.cols["value"]))
     periods = ds.values.pairs("indicator", "period")
     for ind_id, ind in ds.indicators.items():
@@ -137,58 +130,10 @@ def _check_boundary_join(ds: Dataset) -> list[Problem]:
 
 
 def _check_facilities(ds: Dataset) -> list[Problem]:
-    out = []
-    path = str(ds.root / "facilities.csv")
-    codes = set(ds.region_codes)
-    for f in ds.facilities:
-        line = int(f["_line"])
-        try:
-            lat, lon = float(f["lat"]), float(f["lon"])
-            if not (math.isfinite(lat) and math.isfinite(lon)):
-                raise ValueError
-            if not (_LAT[0] <= lat <= _LAT[1] and _LON[0] <= lon <= _LON[1]):
-                out.append(
-                    Problem(
-                        f"coordinates {lat}, {lon} are outside South Korea",
-                        file=path,
-                        line=line,
-                        key=f["id"],
-                        fix="lat is about 33-38.6 and lon about 124.5-131.9 (WGS84 degrees)",
-                    )
-                )
-        except ValueError:
-            out.append(Problem("lat/lon must be numbers", file=path, line=line, key=f["id"]))
-        if f["sido"] not in codes:
-            out.append(
-                Problem(f"unknown region code {f['sido']!r}", file=path, line=line, key="sido")
-            )
-        if f["source"] not in ds.sources:
-            out.append(
-                Problem(f"unknown source {f['source']!r}", file=path, line=line, key="source")
-            )
-    return out
+    path = str(ds.root / FACILITY_FILE)
+    return facility_problems(ds.facilities, path, set(ds.region_codes), ds.sources)
 
 
 def _check_decisions(ds: Dataset) -> list[Problem]:
-    out = []
-    path = str(ds.root / "decisions.csv")
-    codes = set(ds.region_codes)
-    for d in ds.decisions:
-        line = int(d["_line"])
-        try:
-            parse_period(d["date"])
-        except ValueError as exc:
-            out.append(Problem(str(exc), file=path, line=line, key="date"))
-        for col in ("chosen", "rivals"):
-            for code in filter(None, (d.get(col) or "").split(";")):
-                if code.strip() not in codes:
-                    out.append(
-                        Problem(f"unknown region code {code!r}", file=path, line=line, key=col)
-                    )
-        if not d.get("chosen"):
-            out.append(Problem("a decision needs a chosen region", file=path, line=line))
-        if d["source"] not in ds.sources:
-            out.append(
-                Problem(f"unknown source {d['source']!r}", file=path, line=line, key="source")
-            )
-    return out
+    path = str(ds.root / DECISION_FILE)
+    return decision_problems(ds.decisions, path, set(ds.region_codes), ds.sources)

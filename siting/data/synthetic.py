@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 
 from siting.data.datafiles import VALUE_COLUMNS
-from siting.data.dataset import Dataset, Indicator, Source
+from siting.data.model import Dataset
+from siting.data.records import Indicator, Source
 from siting.data.values import GAP, USED, ValueTable
 
 
