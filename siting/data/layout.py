@@ -14,11 +14,12 @@ FACILITY_FILE = "facilities.csv"
 DECISION_FILE = "decisions.csv"
 HASHED_FILES = (REGION_FILE, INDICATOR_FILE, SOURCE_FILE, VALUE_FILE)
 
-UNITS_FILE = Path("sigungu") / "units.csv"
-VALUES_FILE = Path("sigungu") / "values.csv"
-INDICATORS_FILE = Path("sigungu") / "indicators.yaml"
-SOURCES_FILE = Path("sigungu") / "sources.csv"
-MAP_FILE = Path("sigungu") / "units.geojson"
+SIGUNGU_DIR = Path(Level.SIGUNGU)  # the 시군구 files, in a folder named after the level
+UNITS_FILE = SIGUNGU_DIR / "units.csv"
+VALUES_FILE = SIGUNGU_DIR / "values.csv"
+INDICATORS_FILE = SIGUNGU_DIR / "indicators.yaml"
+SOURCES_FILE = SIGUNGU_DIR / "sources.csv"
+MAP_FILE = SIGUNGU_DIR / "units.geojson"
 
 
 def level_files(root: Path) -> list[Path]:
@@ -27,7 +28,7 @@ def level_files(root: Path) -> list[Path]:
     Besides ``units.csv``, ``values.csv``, ``indicators.yaml`` and ``sources.csv``, topic files
     ``indicators_*.yaml``, ``values_*.csv`` and ``sources_*.csv`` (one per data family, each
     written by its own build script) are read in name order."""
-    folder = root / "sigungu"
+    folder = root / SIGUNGU_DIR
     out = [UNITS_FILE, VALUES_FILE, INDICATORS_FILE]
     if (root / SOURCES_FILE).exists():
         out.append(SOURCES_FILE)
