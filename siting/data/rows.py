@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from functools import cache
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 from pydantic import (
     AfterValidator,
@@ -37,7 +37,7 @@ LAT = (33.0, 38.7)
 LON = (124.5, 132.0)
 
 
-def _fail(kind: str, message: str, key: str | None = None, fix: str | None = None) -> None:
+def _fail(kind: str, message: str, key: str | None = None, fix: str | None = None) -> NoReturn:
     """Raise the pydantic error that becomes one problem (``key`` None: the row's own key)."""
     raise PydanticCustomError(kind, message, {"key": key, "fix": fix})
 
@@ -58,7 +58,7 @@ Period = Annotated[str, AfterValidator(_period)]
 
 
 class _Row(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True, str_strip_whitespace=False)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
 
 # ---------------------------------------------------------------------- sources
@@ -102,7 +102,6 @@ class SourceRow(_Row):
             return int(v)
         except (TypeError, ValueError):
             _fail("source_tier", "tier must be 1, 2 or 3")
-            raise  # unreachable: _fail raises
 
 
 # ---------------------------------------------------------------------- facilities
