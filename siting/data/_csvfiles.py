@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -46,20 +47,25 @@ def _read(path: Path, required: tuple[str, ...], problems: list[Problem]) -> lis
         ) from exc
 
 
+def missing_columns(header: Sequence[str], required: Sequence[str], path: Path) -> Problem | None:
+    """The problem of a header without some ``required`` column, or None."""
+    missing = [c for c in required if c not in header]
+    if not missing:
+        return None
+    return Problem(
+        f"missing column(s) {', '.join(missing)}",
+        file=str(path),
+        line=1,
+        fix=f"the header must contain: {', '.join(required)}",
+    )
+
+
 def _dicts(
     reader: Any, path: Path, required: tuple[str, ...], problems: list[Problem]
 ) -> list[dict[str, str]]:
-    header = reader.fieldnames or []
-    missing = [c for c in required if c not in header]
+    missing = missing_columns(reader.fieldnames or [], required, path)
     if missing:
-        problems.append(
-            Problem(
-                f"missing column(s) {', '.join(missing)}",
-                file=str(path),
-                line=1,
-                fix=f"the header must contain: {', '.join(required)}",
-            )
-        )
+        problems.append(missing)
         return []
     rows = []
     for i, row in enumerate(reader, start=2):

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from siting._errors import Problem
-from siting.data._csvfiles import blank_with_quote
+from siting.data._csvfiles import blank_with_quote, missing_columns
 from siting.data.records import REJECTED_QUOTE_TYPES, Indicator, Source
 from siting.data.rows import parse_numbers, validate_column
 from siting.data.tables import read_csv
@@ -72,19 +72,12 @@ def _columns_by_pandas(path: Path, problems: list[Problem]) -> tuple[Columns, np
 
     try:
         header = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
-        missing = [c for c in VALUE_COLUMNS if c not in header]
+        missing = missing_columns(list(header), VALUE_COLUMNS, path)
         parts = [] if missing else _chunks(path)
     except (ValueError, pd.errors.ParserError, UnicodeDecodeError):
         return _columns_by_csv(path, problems)  # it names the file and line
     if missing:
-        problems.append(
-            Problem(
-                f"missing column(s) {', '.join(missing)}",
-                file=str(path),
-                line=1,
-                fix=f"the header must contain: {', '.join(VALUE_COLUMNS)}",
-            )
-        )
+        problems.append(missing)
         return None
     columns = {c: _merge_chunks([p[c] for p in parts]) for c in WANTED}
     n = len(columns["region"][0])
