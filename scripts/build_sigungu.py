@@ -14,8 +14,8 @@ from siting._io import atomic_write
 from siting.data.datafiles import VALUE_COLUMNS, rewrite_values, write_csv
 from siting.data.dataset import load_dataset
 from siting.data.derive import derived_rows, sigungu_places
-from siting.data.layout import MAP_FILE, UNITS_FILE, VALUES_FILE
-from siting.data.sigungu_units import UNIT_COLUMNS, unit_geometries, unit_map_layer, unit_rows
+from siting.data.layout import MAP_FILE, UNIT_COLUMNS, UNITS_FILE, VALUES_FILE
+from siting.data.sigungu_units import unit_geometries, unit_map_layer, unit_rows
 
 
 def main() -> int:

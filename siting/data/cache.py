@@ -5,7 +5,7 @@ An entry is one ``.npz`` file in :func:`cache_dir` (``$SITING_CACHE_DIR``, else
 value columns as numpy arrays and everything else (regions, indicators, sources, facilities,
 decisions, warnings, category strings) as one JSON document stored as bytes. It is keyed by a
 SHA-256 over every file of the data folder (except ``scenarios/``, which are read per run), the
-folder's path, the level, the cache format and the source of the ``siting`` package, so any
+folder's path, the level, the cache format and the source of the data layer, so any
 change to a data file (or to the loader) makes a new entry, built and validated from scratch.
 
 Why not pickle: the cache lives in a user-writable place, and unpickling runs code. ``np.load``
@@ -25,6 +25,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import asdict
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -75,10 +76,19 @@ def data_files(root: Path) -> list[Path]:
     return sorted(out, key=lambda p: p.as_posix())
 
 
-def _code_digest() -> bytes:
+@cache
+def _code_digest(whole: bool = False) -> bytes:
+    """SHA-256 of the code that builds a cached value, once per process: for a dataset the data
+    layer and the foundation modules (tests/test_layers.py keeps it from importing anything
+    else); ``whole`` for values computed by other layers (:func:`memo_json`)."""
     h = hashlib.sha256()
-    for p in sorted(_PACKAGE.rglob("*.py")):
-        h.update(p.name.encode())
+    if whole:
+        files = list(_PACKAGE.rglob("*.py"))
+    else:
+        files = [*_PACKAGE.glob("_*.py"), _PACKAGE / "__init__.py"]
+        files += (_PACKAGE / "data").rglob("*.py")
+    for p in sorted(files):
+        h.update(p.relative_to(_PACKAGE).as_posix().encode() + b"\0")
         h.update(p.read_bytes())
     return h.digest()
 
@@ -218,7 +228,7 @@ def memo_json(kind: str, source: Any, compute: Callable[[], Any]) -> Any:
         return json.loads(json.dumps(compute()))
     try:
         h = hashlib.sha256(f"{kind} {CACHE_FORMAT}\0".encode())
-        h.update(_code_digest())
+        h.update(_code_digest(whole=True))
         h.update(json.dumps(source, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
         path = cache_dir() / f"{kind}-{h.hexdigest()[:32]}.json"
     except (TypeError, ValueError, RuntimeError):

@@ -20,6 +20,7 @@ VALUES_FILE = SIGUNGU_DIR / "values.csv"
 INDICATORS_FILE = SIGUNGU_DIR / "indicators.yaml"
 SOURCES_FILE = SIGUNGU_DIR / "sources.csv"
 MAP_FILE = SIGUNGU_DIR / "units.geojson"
+UNIT_COLUMNS = ["code", "sido", "name_ko", "short_ko", "name_en", "short_en", "aliases", "members"]
 
 
 def level_files(root: Path) -> list[Path]:

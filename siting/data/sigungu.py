@@ -17,11 +17,10 @@ from pathlib import Path
 import numpy as np
 
 from siting._errors import Problem
-from siting.data.layout import UNITS_FILE, level_files
+from siting.data.layout import UNIT_COLUMNS, UNITS_FILE, level_files
 from siting.data.levels import Level
 from siting.data.model import Dataset
 from siting.data.records import Source
-from siting.data.sigungu_units import UNIT_COLUMNS
 from siting.data.tables import read_csv, read_indicators, read_sources
 from siting.data.value_file import read_values
 from siting.data.values import Categories, ValueTable, resolve_with_input_tiers

@@ -17,7 +17,6 @@ from siting.data.levels import Level
 if TYPE_CHECKING:
     import geopandas as gpd
 
-UNIT_COLUMNS = ["code", "sido", "name_ko", "short_ko", "name_en", "short_en", "aliases", "members"]
 
 # the romaniser does not apply the nasal/lateral sound changes of the official romanisation
 _ROMAN_FIX = {
