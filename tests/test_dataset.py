@@ -195,8 +195,8 @@ def test_bundled_paths_exist() -> None:
 def test_large_file_reader_matches_the_row_reader(
     level: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The column-wise reader used for large values files returns the same rows and the same
-    problems, in the same order, as the row reader, on the shipped files and a broken one."""
+    """The pandas tokeniser used for large values files gives the same rows and the same
+    problems, in the same order, as the csv tokeniser, on the shipped files and a broken one."""
     from siting.data.layout import UNITS_FILE
     from siting.data.value_file import read_values
 
@@ -317,3 +317,14 @@ def test_row_models_report_file_line_key_and_fix(tmp_path: Path) -> None:
         ("decisions.csv", dline + 1, "source", "unknown source 'nope'", None),
     ]
     assert ds.sources["bad-tier"].tier == 3 and ds.sources["bad-kind"].kind == "rumour"
+
+
+def test_level_is_an_enum_and_an_unknown_level_is_a_clean_error() -> None:
+    from siting._errors import SitingError
+    from siting.data.levels import Level
+
+    assert load_dataset().level is Level.SIDO
+    assert load_dataset(level="sigungu").level is Level.SIGUNGU
+    with pytest.raises(SitingError) as exc:
+        load_dataset(level="county")
+    assert exc.value.key == "--level" and "county" in exc.value.message
