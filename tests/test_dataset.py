@@ -328,3 +328,42 @@ def test_level_is_an_enum_and_an_unknown_level_is_a_clean_error() -> None:
     with pytest.raises(SitingError) as exc:
         load_dataset(level="county")
     assert exc.value.key == "--level" and "county" in exc.value.message
+
+
+@pytest.mark.parametrize(
+    ("field", "bad", "needle"),
+    [
+        ("range", "[zero, 600]", "range is not valid"),
+        ("range", "600", "range is not valid"),
+        ("publication_lag_months", "soon", "publication_lag_months is not valid"),
+        ("computed_from", "7", "computed_from is not valid"),
+        ("direction", "up", "direction must be benefit or cost, not 'up'"),
+    ],
+)
+def test_a_broken_indicator_field_names_its_key_and_line(
+    tmp_path: Path, field: str, bad: str, needle: str
+) -> None:
+    """A definition's field of the wrong type is one problem at its key and line (it used to
+    escape as an unexpected ValueError); the indicator is dropped, so its values are not used."""
+    import shutil
+
+    from siting._errors import SitingError
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("scenarios", "sigungu"))
+    path = data / "indicators.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = lines.index("dist_seoul:\n")
+    end = next(i for i in range(start + 1, len(lines)) if lines[i][:1].isalpha())
+    block = range(start + 1, end)
+    at = next((i for i in block if lines[i].startswith(f"  {field}:")), None)
+    if at is None:  # a field the definition does not have: add it before its range
+        at = next(i for i in block if lines[i].startswith("  range:"))
+        lines.insert(at, "")
+    lines[at] = f"  {field}: {bad}\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(SitingError) as exc:
+        load_dataset(data, cache=False)
+    first = exc.value.problems[0]
+    assert needle in first.message
+    assert (first.file, first.key, first.line) == (str(path), f"dist_seoul.{field}", at + 1)

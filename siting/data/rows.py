@@ -1,4 +1,5 @@
-"""Pydantic models of the rows of a data folder: sources, facilities, decisions and values.
+"""Pydantic models of the rows of a data folder: indicators, sources, facilities, decisions
+and values.
 
 Each model states one row's rules; a failed rule is a pydantic error whose message is the one
 the project prints and whose context carries the key and the fix, so :func:`row_problems` turns
@@ -19,6 +20,7 @@ from pydantic import (
     AfterValidator,
     AllowInfNan,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     StringConstraints,
     TypeAdapter,
@@ -193,6 +195,82 @@ class DecisionRow(_Row):
     @classmethod
     def _source(cls, v: str, info: ValidationInfo) -> str:
         return FacilityRow._source(v, info)
+
+
+# ---------------------------------------------------------------------- indicators
+
+
+def _text(v: Any) -> Any:
+    """A YAML scalar as text (``period: 2025`` is the period "2025"), as the files are read."""
+    return v if isinstance(v, str | dict | list) or v is None else str(v)
+
+
+Text = Annotated[str, BeforeValidator(_text)]
+LongText = Annotated[str, BeforeValidator(lambda v: "" if v is None else _text(v))]
+
+
+class IndicatorSpec(BaseModel):
+    """One definition of indicators.yaml (unknown fields are reported by the reader)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
+
+    name_ko: Text
+    name_en: Text
+    unit: Text
+    direction: str
+    group: Text
+    period: Text
+    description: LongText
+    caveats: LongText = ""
+    kind: Text = "numeric"
+    range: tuple[float, float] | None = None
+    computed_from: list[Text] | None = None
+    encodes_decisions: bool = False
+    known_from_start: bool = False
+    publication_lag_months: int | None = None
+
+    @field_validator("direction")
+    @classmethod
+    def _direction(cls, v: str) -> str:
+        if v not in ("benefit", "cost"):
+            _fail("direction", f"direction must be benefit or cost, not {v!r}")
+        return v
+
+
+_INDICATOR_FIXES = {
+    "range": "write range: [low, high] with two numbers in the indicator's unit",
+    "computed_from": "write computed_from: [input, ...] with indicator ids or data files",
+    "publication_lag_months": "write a whole number of months, e.g. publication_lag_months: 3",
+    "encodes_decisions": "write true or false",
+    "known_from_start": "write true or false",
+}
+
+
+def indicator_errors(spec: dict[str, Any]) -> tuple[IndicatorSpec | None, list[str], list]:
+    """``spec`` validated: the definition (None when a rule fails), the names of missing
+    required fields and, for every other broken rule, (field, message, fix)."""
+    try:
+        return _indicator_adapter().validate_python(spec), [], []
+    except ValidationError as exc:
+        errors = exc.errors()
+    missing = [str(e["loc"][0]) for e in errors if e["type"] == "missing"]
+    other = []
+    for e in errors:
+        if e["type"] == "missing":
+            continue
+        name = str(e["loc"][0])
+        if e["type"] == "direction":
+            other.append((name, e["msg"], None))
+        else:
+            msg = f"{name} is not valid: {spec.get(name)!r} ({e['msg'].lower()})"
+            other.append((name, msg, _INDICATOR_FIXES.get(name)))
+    first = {name: (name, msg, fix) for name, msg, fix in reversed(other)}  # one per field
+    return None, missing, [first[name] for name in dict.fromkeys(o[0] for o in other)]
+
+
+@cache
+def _indicator_adapter() -> TypeAdapter:
+    return TypeAdapter(IndicatorSpec)
 
 
 # ---------------------------------------------------------------------- values

@@ -10,7 +10,14 @@ from siting._errors import Problem, SitingError
 from siting._yaml import load_yaml_file
 from siting.data._csvfiles import read_csv_rows, unique_regions
 from siting.data.records import Indicator, Source
-from siting.data.rows import DecisionRow, FacilityRow, SourceRow, row_problems
+from siting.data.rows import (
+    DecisionRow,
+    FacilityRow,
+    IndicatorSpec,
+    SourceRow,
+    indicator_errors,
+    row_problems,
+)
 
 REGION_COLUMNS = ("code", "name_ko", "short_ko", "name_en", "short_en", "aliases")
 SOURCE_COLUMNS = ("id", "title", "publisher", "date", "url", "kind", "tier")
@@ -67,20 +74,20 @@ def read_indicators(path: Path, problems: list[Problem]) -> dict[str, Indicator]
         return {}
     out: dict[str, Indicator] = {}
     for key, spec in raw.items():
-        found, usable = _indicator_problems(path, key, spec, lines)
+        found, indicator = _indicator_problems(path, key, spec, lines)
         problems.extend(found)
-        if usable:
-            out[key] = _indicator(key, spec)
+        if indicator is not None:
+            out[key] = indicator
     return out
 
 
 def _indicator_problems(
     path: Path, key: str, spec: Any, lines: dict[tuple[Any, ...], int]
-) -> tuple[list[Problem], bool]:
-    """Problems of one definition, and whether it can still be used."""
+) -> tuple[list[Problem], Indicator | None]:
+    """Problems of one definition, and the definition when it can be used."""
     file, line = str(path), lines.get((key,))
     if not isinstance(spec, dict):
-        return [Problem("expected a mapping", file=file, key=key, line=line)], False
+        return [Problem("expected a mapping", file=file, key=key, line=line)], None
     allowed = {*INDICATOR_REQUIRED, *INDICATOR_OPTIONAL}
     out = [
         Problem(
@@ -93,35 +100,34 @@ def _indicator_problems(
         for k in spec
         if k not in allowed
     ]
-    miss = [k for k in INDICATOR_REQUIRED if k not in spec]
-    if miss:
-        msg = f"missing field(s) {', '.join(miss)}"
-        return [*out, Problem(msg, file=file, key=key, line=line)], False
-    if spec["direction"] not in ("benefit", "cost"):
-        msg = f"direction must be benefit or cost, not {spec['direction']!r}"
-        where = {"key": f"{key}.direction", "line": lines.get((key, "direction"))}
-        return [*out, Problem(msg, file=file, **where)], False
-    return out, True
+    valid, missing, broken = indicator_errors(spec)
+    if missing:
+        msg = f"missing field(s) {', '.join(k for k in INDICATOR_REQUIRED if k in missing)}"
+        return [*out, Problem(msg, file=file, key=key, line=line)], None
+    out += [
+        Problem(msg, file=file, key=f"{key}.{name}", line=lines.get((key, name)), fix=fix)
+        for name, msg, fix in broken
+    ]
+    return out, None if valid is None else _indicator(key, valid)
 
 
-def _indicator(key: str, spec: dict[str, Any]) -> Indicator:
-    rng = spec.get("range")
+def _indicator(key: str, spec: IndicatorSpec) -> Indicator:
     return Indicator(
         id=key,
-        name_ko=str(spec["name_ko"]),
-        name_en=str(spec["name_en"]),
-        unit=str(spec["unit"]),
-        direction=spec["direction"],
-        group=str(spec["group"]),
-        period=str(spec["period"]),
-        description=str(spec["description"]).strip(),
-        caveats=str(spec.get("caveats") or "").strip(),
-        kind=str(spec.get("kind", "numeric")),
-        range=(float(rng[0]), float(rng[1])) if rng else None,
-        computed_from=tuple(spec.get("computed_from") or ()),
-        encodes_decisions=bool(spec.get("encodes_decisions", False)),
-        known_from_start=bool(spec.get("known_from_start", False)),
-        publication_lag_months=int(spec.get("publication_lag_months") or 0),
+        name_ko=spec.name_ko,
+        name_en=spec.name_en,
+        unit=spec.unit,
+        direction=spec.direction,  # type: ignore[arg-type]
+        group=spec.group,
+        period=spec.period,
+        description=spec.description.strip(),
+        caveats=spec.caveats.strip(),
+        kind=spec.kind,
+        range=spec.range,
+        computed_from=tuple(spec.computed_from or ()),
+        encodes_decisions=spec.encodes_decisions,
+        known_from_start=spec.known_from_start,
+        publication_lag_months=spec.publication_lag_months or 0,
     )
 
 
