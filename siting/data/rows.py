@@ -109,6 +109,14 @@ class SourceRow(_Row):
 # ---------------------------------------------------------------------- facilities
 
 
+def _known_source(v: str, info: ValidationInfo) -> str:
+    """A source id of the dataset (any id when the context has no sources)."""
+    sources = _known(info, "sources")
+    if sources is not None and v not in sources:
+        _fail("source", f"unknown source {v!r}", key="source")
+    return v
+
+
 def _in_box(lat: float, lon: float) -> bool:
     return LAT[0] <= lat <= LAT[1] and LON[0] <= lon <= LON[1]
 
@@ -149,10 +157,7 @@ class FacilityRow(_Row):
     @field_validator("source")
     @classmethod
     def _source(cls, v: str, info: ValidationInfo) -> str:
-        sources = _known(info, "sources")
-        if sources is not None and v not in sources:
-            _fail("source", f"unknown source {v!r}", key="source")
-        return v
+        return _known_source(v, info)
 
 
 # ---------------------------------------------------------------------- decisions
@@ -194,7 +199,7 @@ class DecisionRow(_Row):
     @field_validator("source")
     @classmethod
     def _source(cls, v: str, info: ValidationInfo) -> str:
-        return FacilityRow._source(v, info)
+        return _known_source(v, info)
 
 
 # ---------------------------------------------------------------------- indicators
