@@ -57,16 +57,18 @@ def engine(n: int, m: int, runs: int = 3) -> tuple[float, float]:
 def sigungu_derivation(runs: int = 5) -> tuple[float, float]:
     """Median time of computing every 시군구 spatial criterion (distances, counts, areas)."""
     from siting.data.dataset import load_dataset
-    from siting.data.sigungu import spatial_rows, unit_geometries
+    from siting.data.derive import derived_rows, sigungu_places
+    from siting.data.sigungu_units import unit_geometries
 
     ds = load_dataset()
+    rows = load_dataset(level="sigungu").regions
     t = time.perf_counter()
     units = unit_geometries()
     load = time.perf_counter() - t
     times = []
     for _ in range(runs):
         t = time.perf_counter()
-        spatial_rows(ds, units)
+        derived_rows(ds, places=sigungu_places(ds, units, rows))
         times.append(time.perf_counter() - t)
     return statistics.median(times), load
 

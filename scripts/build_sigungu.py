@@ -13,18 +13,10 @@ import time
 from siting._io import atomic_write
 from siting.data.datafiles import VALUE_COLUMNS, rewrite_values, write_csv
 from siting.data.dataset import load_dataset
+from siting.data.derive import derived_rows, sigungu_places
+from siting.data.layout import MAP_FILE, UNIT_COLUMNS, UNITS_FILE, VALUES_FILE
 from siting.data.shapes import SHAPED_LAYERS, build_shapes, shapes_path
-from siting.data.sigungu import (
-    MAP_FILE,
-    UNIT_COLUMNS,
-    UNITS_FILE,
-    VALUES_FILE,
-    ai_project_rows,
-    spatial_rows,
-    unit_geometries,
-    unit_map_layer,
-    unit_rows,
-)
+from siting.data.sigungu_units import unit_geometries, unit_map_layer, unit_rows
 
 
 def main() -> int:
@@ -45,7 +37,7 @@ def main() -> int:
         atomic_write(spath, build_shapes(mpath, SHAPED_LAYERS[MAP_FILE.as_posix()]))
     units_changed = units_changed or map_changed
     t2 = time.perf_counter()
-    computed = spatial_rows(ds, units) + ai_project_rows(ds, rows)
+    computed = derived_rows(ds, places=sigungu_places(ds, units, rows))
     t3 = time.perf_counter()
     vpath = ds.root / VALUES_FILE
     if not vpath.exists():

@@ -75,3 +75,42 @@ def test_a_computed_value_takes_the_weakest_tier_of_its_inputs(tmp_path: Path) -
     loser = next(o for o in computed if o.source == "computed-self-sufficiency")
     assert loser.status == "superseded"
     assert describe_value(ds, loser)["source"]["tier"] == 4
+
+
+def test_derivations_follow_computed_from_at_both_levels() -> None:
+    """Every indicator the library derives is registered for the level whose boundaries (or, at
+    시도 level, whose indicators and facilities) its ``computed_from`` names; a formula takes its
+    inputs from ``computed_from``, so renaming an input there changes what is read."""
+    from siting.data.derive import DERIVATIONS, FORMULAS
+    from siting.data.levels import Level
+
+    sido = load_dataset()
+    sub = load_dataset(level="sigungu")
+    at = {lvl: {i for i, (levels, _) in DERIVATIONS.items() if lvl in levels} for lvl in Level}
+    boundary = {lvl: f"boundaries/{lvl}.geojson" for lvl in Level}
+    for ind in sub.indicators.values():
+        if boundary[Level.SIGUNGU] in ind.computed_from:
+            assert ind.id in at[Level.SIGUNGU], ind.id
+    for ind in sido.indicators.values():
+        if ind.computed_from and not any(c.startswith("reference/") for c in ind.computed_from):
+            assert ind.id in at[Level.SIDO], ind.id
+    for ind_id in FORMULAS:
+        inputs = sido.indicators[ind_id].computed_from
+        assert len(inputs) == 2 and all(i in sido.indicators for i in inputs), ind_id
+
+
+def test_a_formula_reads_the_inputs_computed_from_names() -> None:
+    from siting.data.derive import derived_rows, sido_places
+
+    ds = load_dataset(cache=False)
+    places = sido_places(ds)
+    rows = [r for r in derived_rows(ds, places=places) if r["indicator"] == "power_surplus"]
+    assert rows and all("power_generation, power_sales" in r["note"] for r in rows)
+    swapped = dict(ds.indicators)
+    ind = swapped["power_surplus"]
+    swapped["power_surplus"] = type(ind)(
+        **{**ind.__dict__, "computed_from": ("power_sales", "power_generation")}
+    )
+    ds.indicators = swapped
+    flipped = [r for r in derived_rows(ds, places=places) if r["indicator"] == "power_surplus"]
+    assert [float(r["value"]) for r in flipped] == [-float(r["value"]) for r in rows]

@@ -195,12 +195,12 @@ def test_bundled_paths_exist() -> None:
 def test_large_file_reader_matches_the_row_reader(
     level: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The column-wise reader used for large values files returns the same rows and the same
-    problems, in the same order, as the row reader, on the shipped files and a broken one."""
-    from siting.data.dataset import _read_values
+    """The pandas tokeniser used for large values files gives the same rows and the same
+    problems, in the same order, as the csv tokeniser, on the shipped files and a broken one."""
+    from siting.data.layout import UNITS_FILE
+    from siting.data.value_file import read_values
 
-    monkeypatch.setattr("siting.data.dataset.LARGE_CHUNK", 7)  # many chunks
-    from siting.data.sigungu import UNITS_FILE
+    monkeypatch.setattr("siting.data.value_file.LARGE_CHUNK", 7)  # many chunks
 
     sido = load_dataset(DATA, cache=False)
     ds = load_dataset(DATA, level=level, cache=False)
@@ -228,9 +228,142 @@ def test_large_file_reader_matches_the_row_reader(
     for path in [*files, broken]:
         p1: list = []
         p2: list = []
-        a = _read_values(path, codes, ds.indicators, ds.sources, p1, large=False)
-        b = _read_values(path, codes, ds.indicators, ds.sources, p2, large=True)
+        a = read_values(path, codes, ds.indicators, ds.sources, p1, large=False)
+        b = read_values(path, codes, ds.indicators, ds.sources, p2, large=True)
         assert list(a) == list(b)
         assert p1 == p2
     assert len(p1) >= 8
     assert sido.region_codes
+
+
+def _append_rows(path: Path, rows: list[dict[str, str]]) -> int:
+    """Append rows (missing columns empty) and return the line number of the first one."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        header, n = reader.fieldnames or [], sum(1 for _ in reader)
+    with path.open("a", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
+        w.writerows({k: r.get(k, "") for k in header} for r in rows)
+    return n + 2
+
+
+def test_row_models_report_file_line_key_and_fix(tmp_path: Path) -> None:
+    """Broken rows of sources, facilities and decisions: one problem per broken rule, naming
+    the file, the row's line and key, with the fix where there is one; the load stays clean."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("scenarios"))
+    src = {"title": "t", "publisher": "p", "date": "2025-01-01", "url": "https://x.org"}
+    first = _append_rows(
+        data / "sources.csv",
+        [
+            {**src, "id": "bad-kind", "kind": "rumour", "tier": "2"},
+            {**src, "id": "no-url", "kind": "news", "tier": "2", "url": ""},
+            {**src, "id": "bad-tier", "kind": "news", "tier": "high"},
+            {**src, "id": "bad-kind", "kind": "news", "tier": "1"},
+        ],
+    )
+    fac = {"kind": "university", "name_ko": "x", "name_en": "x", "status": "operating"}
+    fline = _append_rows(
+        data / "facilities.csv",
+        [
+            {**fac, "id": "f-nan", "sido": "11", "lat": "abc", "lon": "127", "source": "no-url"},
+            {**fac, "id": "f-far", "sido": "11", "lat": "50", "lon": "10", "source": "no-url"},
+            {**fac, "id": "f-who", "sido": "99", "lat": "37", "lon": "127", "source": "nope"},
+        ],
+    )
+    dec = {"project": "x", "organization": "x", "kind": "x", "source": "no-url"}
+    dline = _append_rows(
+        data / "decisions.csv",
+        [
+            {**dec, "id": "d1", "date": "20xx", "chosen": "99;11", "rivals": "98"},
+            {**dec, "id": "d2", "date": "2025", "chosen": "", "source": "nope"},
+        ],
+    )
+    ds = load_dataset(data, strict=False, cache=False)
+    got = [
+        (Path(p.file or "").name, p.line, p.key, p.message, p.fix)
+        for p in ds.problems
+        if p.severity == "error"
+    ]
+    kinds = "use one of official, news, peer, editorial, blog, statute, seed, computed"
+    box = "lat is about 33-38.6 and lon about 124.5-131.9 (WGS84 degrees)"
+    period = (
+        "cannot read period '20xx': use YYYY, YYYY-MM, YYYY-MM-DD or START..END "
+        "(e.g. 2025, 2025-01..07, 2026-03-27)"
+    )
+    assert got == [
+        ("sources.csv", first, "bad-kind", "unknown source kind 'rumour'", kinds),
+        ("sources.csv", first + 1, "no-url", "a source needs a URL", None),
+        ("sources.csv", first + 2, "bad-tier", "tier must be 1, 2 or 3", None),
+        ("sources.csv", first + 3, None, "duplicate source id 'bad-kind'", None),
+        ("facilities.csv", fline, "f-nan", "lat/lon must be numbers", None),
+        (
+            "facilities.csv",
+            fline + 1,
+            "f-far",
+            "coordinates 50.0, 10.0 are outside South Korea",
+            box,
+        ),
+        ("facilities.csv", fline + 2, "sido", "unknown region code '99'", None),
+        ("facilities.csv", fline + 2, "source", "unknown source 'nope'", None),
+        ("decisions.csv", dline, "date", period, None),
+        ("decisions.csv", dline, "chosen", "unknown region code '99'", None),
+        ("decisions.csv", dline, "rivals", "unknown region code '98'", None),
+        ("decisions.csv", dline + 1, None, "a decision needs a chosen region", None),
+        ("decisions.csv", dline + 1, "source", "unknown source 'nope'", None),
+    ]
+    assert ds.sources["bad-tier"].tier == 3 and ds.sources["bad-kind"].kind == "rumour"
+
+
+def test_level_is_an_enum_and_an_unknown_level_is_a_clean_error() -> None:
+    from siting._errors import SitingError
+    from siting.data.levels import Level
+
+    assert load_dataset().level is Level.SIDO
+    assert load_dataset(level="sigungu").level is Level.SIGUNGU
+    with pytest.raises(SitingError) as exc:
+        load_dataset(level="county")
+    assert exc.value.key == "--level" and "county" in exc.value.message
+
+
+@pytest.mark.parametrize(
+    ("field", "bad", "needle"),
+    [
+        ("range", "[zero, 600]", "range is not valid"),
+        ("range", "600", "range is not valid"),
+        ("publication_lag_months", "soon", "publication_lag_months is not valid"),
+        ("computed_from", "7", "computed_from is not valid"),
+        ("direction", "up", "direction must be benefit or cost, not 'up'"),
+    ],
+)
+def test_a_broken_indicator_field_names_its_key_and_line(
+    tmp_path: Path, field: str, bad: str, needle: str
+) -> None:
+    """A definition's field of the wrong type is one problem at its key and line (it used to
+    escape as an unexpected ValueError); the indicator is dropped, so its values are not used."""
+    import shutil
+
+    from siting._errors import SitingError
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("scenarios", "sigungu"))
+    path = data / "indicators.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = lines.index("dist_seoul:\n")
+    end = next(i for i in range(start + 1, len(lines)) if lines[i][:1].isalpha())
+    block = range(start + 1, end)
+    at = next((i for i in block if lines[i].startswith(f"  {field}:")), None)
+    if at is None:  # a field the definition does not have: add it before its range
+        at = next(i for i in block if lines[i].startswith("  range:"))
+        lines.insert(at, "")
+    lines[at] = f"  {field}: {bad}\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(SitingError) as exc:
+        load_dataset(data, cache=False)
+    first = exc.value.problems[0]
+    assert needle in first.message
+    assert (first.file, first.key, first.line) == (str(path), f"dist_seoul.{field}", at + 1)

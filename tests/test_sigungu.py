@@ -32,7 +32,7 @@ def test_each_unit_joins_exactly_one_province(sub) -> None:
 
     sido = load_map_layer("sido")
     tree = shapely.STRtree(sido.geometry.values)
-    from siting.data.sigungu import unit_geometries
+    from siting.data.sigungu_units import unit_geometries
 
     units = unit_geometries().set_index("code")
     for code in sub.region_codes:

@@ -83,7 +83,7 @@ def check_sigungu(ds) -> list[Problem]:
     """시군구 units join the boundary layer and their province; every province has units."""
     import json
 
-    from siting.data.sigungu import UNITS_FILE
+    from siting.data.layout import UNITS_FILE
 
     out: list[Problem] = []
     path = ds.root / "boundaries" / "sigungu.geojson"

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from siting._errors import Problem, SitingError
-
-if TYPE_CHECKING:
-    from siting.data.dataset import Value
+from siting._yaml import decode_text
 
 
 def read_csv_rows(
@@ -31,8 +30,6 @@ def read_csv_rows(
 
 
 def _read(path: Path, required: tuple[str, ...], problems: list[Problem]) -> list[dict[str, str]]:
-    from siting._yaml import decode_text
-
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -50,20 +47,25 @@ def _read(path: Path, required: tuple[str, ...], problems: list[Problem]) -> lis
         ) from exc
 
 
+def missing_columns(header: Sequence[str], required: Sequence[str], path: Path) -> Problem | None:
+    """The problem of a header without some ``required`` column, or None."""
+    missing = [c for c in required if c not in header]
+    if not missing:
+        return None
+    return Problem(
+        f"missing column(s) {', '.join(missing)}",
+        file=str(path),
+        line=1,
+        fix=f"the header must contain: {', '.join(required)}",
+    )
+
+
 def _dicts(
     reader: Any, path: Path, required: tuple[str, ...], problems: list[Problem]
 ) -> list[dict[str, str]]:
-    header = reader.fieldnames or []
-    missing = [c for c in required if c not in header]
+    missing = missing_columns(reader.fieldnames or [], required, path)
     if missing:
-        problems.append(
-            Problem(
-                f"missing column(s) {', '.join(missing)}",
-                file=str(path),
-                line=1,
-                fix=f"the header must contain: {', '.join(required)}",
-            )
-        )
+        problems.append(missing)
         return []
     rows = []
     for i, row in enumerate(reader, start=2):
@@ -84,30 +86,6 @@ def blank_with_quote(where: dict[str, Any]) -> Problem:
         "what was searched (a gap)",
         **where,
     )
-
-
-def duplicate_rows(values: list[Value], file: str) -> list[Problem]:
-    """Rows repeating (region, indicator, period, source): exact copies or conflicts."""
-    first: dict[tuple[str, str, str, str], Value] = {}
-    out = []
-    for v in values:
-        if v.value is None or not v.source:
-            continue
-        key = (v.region, v.indicator, v.period, v.source)
-        prev = first.setdefault(key, v)
-        if prev is v:
-            continue
-        if prev.value == v.value:
-            msg = f"duplicate row: line {prev.line} has the same value from the same source"
-            fix = "delete one of the two rows"
-        else:
-            msg = (
-                f"conflicting value from the same source: line {prev.line} says {prev.value:g}, "
-                f"this row {v.value:g}"
-            )
-            fix = "keep the value the source states for this period; delete the other row"
-        out.append(Problem(msg, file=file, line=v.line, key=f"{v.region}.{v.indicator}", fix=fix))
-    return out
 
 
 def unique_regions(

@@ -5,7 +5,7 @@ An entry is one ``.npz`` file in :func:`cache_dir` (``$SITING_CACHE_DIR``, else
 value columns as numpy arrays and everything else (regions, indicators, sources, facilities,
 decisions, warnings, category strings) as one JSON document stored as bytes. It is keyed by a
 SHA-256 over every file of the data folder (except ``scenarios/``, which are read per run), the
-folder's path, the level, the cache format and the source of the ``siting`` package, so any
+folder's path, the level, the cache format and the source of the data layer, so any
 change to a data file (or to the loader) makes a new entry, built and validated from scratch.
 
 Why not pickle: the cache lives in a user-writable place, and unpickling runs code. ``np.load``
@@ -25,11 +25,18 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import asdict
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from siting.data.dataset import Dataset
+import numpy as np
+
+from siting import __version__
+from siting._errors import Problem
+from siting.data.levels import Level
+from siting.data.model import Dataset
+from siting.data.records import Indicator, Source
+from siting.data.values import StringBlob, ValueTable
 
 CACHE_FORMAT = 2
 BLOB_MIN = 5_000  # string lists longer than this are stored as a UTF-8 buffer + offsets
@@ -69,18 +76,25 @@ def data_files(root: Path) -> list[Path]:
     return sorted(out, key=lambda p: p.as_posix())
 
 
-def _code_digest() -> bytes:
+@cache
+def _code_digest(whole: bool = False) -> bytes:
+    """SHA-256 of the code that builds a cached value, once per process: for a dataset the data
+    layer and the foundation modules (tests/test_layers.py keeps it from importing anything
+    else); ``whole`` for values computed by other layers (:func:`memo_json`)."""
     h = hashlib.sha256()
-    for p in sorted(_PACKAGE.rglob("*.py")):
-        h.update(p.name.encode())
+    if whole:
+        files = list(_PACKAGE.rglob("*.py"))
+    else:
+        files = [*_PACKAGE.glob("_*.py"), _PACKAGE / "__init__.py"]
+        files += (_PACKAGE / "data").rglob("*.py")
+    for p in sorted(files):
+        h.update(p.relative_to(_PACKAGE).as_posix().encode() + b"\0")
         h.update(p.read_bytes())
     return h.digest()
 
 
-def key(root: Path, level: str) -> str:
+def key(root: Path, level: Level) -> str:
     """SHA-256 of everything that determines the loaded dataset."""
-    from siting import __version__
-
     h = hashlib.sha256()
     h.update(f"siting-cache {CACHE_FORMAT} {__version__} {level}\0".encode())
     h.update(str(root.resolve()).encode() + b"\0")
@@ -92,7 +106,7 @@ def key(root: Path, level: str) -> str:
     return h.hexdigest()
 
 
-def entry_path(root: Path, level: str, digest: str) -> Path:
+def entry_path(root: Path, level: Level, digest: str) -> Path:
     where = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:12]
     return cache_dir() / f"dataset-{level}-{where}-{digest[:32]}.npz"
 
@@ -101,8 +115,6 @@ def entry_path(root: Path, level: str, digest: str) -> Path:
 
 
 def _pack(ds: Dataset, prefix: str, arrays: dict[str, Any]) -> dict[str, Any]:
-    from siting.data.values import StringBlob
-
     t = ds.values
     for k, a in t.cols.items():
         arrays[prefix + k] = a
@@ -111,7 +123,7 @@ def _pack(ds: Dataset, prefix: str, arrays: dict[str, Any]) -> dict[str, Any]:
         sb = t.cats[k] if isinstance(t.cats[k], StringBlob) else StringBlob.encode(t.cats[k])
         arrays[f"{prefix}blob_{k}"], arrays[f"{prefix}offsets_{k}"] = sb.blob, sb.offsets
     meta = {
-        "level": ds.level,
+        "level": ds.level.value,
         "regions": ds.regions,
         "indicators": [asdict(i) for i in ds.indicators.values()],
         "sources": [asdict(s) for s in ds.sources.values()],
@@ -129,10 +141,6 @@ def _pack(ds: Dataset, prefix: str, arrays: dict[str, Any]) -> dict[str, Any]:
 
 
 def _unpack(root: Path, meta: dict[str, Any], prefix: str, arrays: Any) -> Dataset:
-    from siting._errors import Problem
-    from siting.data.dataset import Dataset, Indicator, Source
-    from siting.data.values import StringBlob, ValueTable
-
     cats: dict[str, Any] = dict(meta["cats"])
     for k in meta["blobs"]:
         cats[k] = StringBlob(arrays[f"{prefix}blob_{k}"], arrays[f"{prefix}offsets_{k}"])
@@ -153,17 +161,15 @@ def _unpack(root: Path, meta: dict[str, Any], prefix: str, arrays: Any) -> Datas
         meta["facilities"],
         meta["decisions"],
         [Problem(**p) for p in meta["problems"]],
-        level=meta["level"],
+        level=Level(meta["level"]),
         parent=parent,
     )
     ds.__dict__["fingerprint"] = meta["fingerprint"]
     return ds
 
 
-def load(root: Path, level: str, digest: str) -> Dataset | None:
+def load(root: Path, level: Level, digest: str) -> Dataset | None:
     """The cached dataset for ``digest``, or None (missing, other format, damaged)."""
-    import numpy as np
-
     path = entry_path(root, level, digest)
     try:
         with np.load(path, allow_pickle=False) as npz:
@@ -181,8 +187,6 @@ def load(root: Path, level: str, digest: str) -> Dataset | None:
 def store(ds: Dataset, digest: str) -> Path | None:
     """Write ``ds`` atomically under ``digest``; drop older entries of the same folder and level.
     Returns the path, or None when the cache folder is not writable (the cache is optional)."""
-    import numpy as np
-
     arrays: dict[str, Any] = {}
     meta = {"format": CACHE_FORMAT, "key": digest, "dataset": _pack(ds, "", arrays)}
     blob = json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -224,7 +228,7 @@ def memo_json(kind: str, source: Any, compute: Callable[[], Any]) -> Any:
         return json.loads(json.dumps(compute()))
     try:
         h = hashlib.sha256(f"{kind} {CACHE_FORMAT}\0".encode())
-        h.update(_code_digest())
+        h.update(_code_digest(whole=True))
         h.update(json.dumps(source, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
         path = cache_dir() / f"{kind}-{h.hexdigest()[:32]}.json"
     except (TypeError, ValueError, RuntimeError):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from siting._errors import SitingError
-
-if TYPE_CHECKING:
-    from siting.data.dataset import Dataset
+from siting.data.model import Dataset
+from siting.data.records import Value
+from siting.data.regions import RegionResolver
 
 
 def coverage(ds: Dataset, lang: str = "ko") -> list[dict[str, Any]]:
@@ -57,64 +57,65 @@ def coverage_matrix(ds: Dataset, lang: str = "ko") -> list[dict[str, Any]]:
 
 def evidence(ds: Dataset, query: str | None = None, lang: str = "ko") -> list[dict[str, Any]]:
     """Evidence rows for an indicator id, a region (any name form), a source id, or everything."""
-    from siting.data.regions import RegionResolver
-
     if query is None:
-        counts: dict[str, int] = {}
-        for v in ds.values:
-            if v.value is not None:
-                counts[v.source] = counts.get(v.source, 0) + 1
-        for f in ds.facilities:
-            counts[f["source"]] = counts.get(f["source"], 0) + 1
-        for d in ds.decisions:
-            counts[d["source"]] = counts.get(d["source"], 0) + 1
-        return [
-            {
-                "source": s.id,
-                "publisher": s.publisher,
-                "title": s.title,
-                "date": s.date,
-                "kind": s.kind,
-                "tier": s.tier,
-                "cited_by": counts.get(s.id, 0),
-                "url": s.url,
-                "via": s.via,
-            }
-            for s in sorted(ds.sources.values(), key=lambda s: s.id)
-        ]
+        return _source_rows(ds)
+    return [_evidence_row(ds, v, lang) for v in _values_for(ds, query)]
+
+
+def _source_rows(ds: Dataset) -> list[dict[str, Any]]:
+    """Every source with the number of values, facilities and decisions that cite it."""
+    counts: dict[str, int] = {}
+    cited = [v.source for v in ds.values if v.value is not None]
+    cited += [f["source"] for f in ds.facilities] + [d["source"] for d in ds.decisions]
+    for sid in cited:
+        counts[sid] = counts.get(sid, 0) + 1
+    return [
+        {
+            "source": s.id,
+            "publisher": s.publisher,
+            "title": s.title,
+            "date": s.date,
+            "kind": s.kind,
+            "tier": s.tier,
+            "cited_by": counts.get(s.id, 0),
+            "url": s.url,
+            "via": s.via,
+        }
+        for s in sorted(ds.sources.values(), key=lambda s: s.id)
+    ]
+
+
+def _values_for(ds: Dataset, query: str) -> list[Value]:
+    """The value rows of an indicator id, a source id or a region."""
     if query in ds.indicators:
-        values = [v for v in ds.values if v.indicator == query]
-    elif query in ds.sources:
-        values = [v for v in ds.values if v.source == query]
-    else:
-        try:
-            code = RegionResolver(ds).resolve(query)
-        except SitingError as exc:
-            raise SitingError(
-                f"{query!r} is not an indicator id, a source id or a region",
-                fix="run 'siting data' for indicator ids, 'siting sources' for source ids; "
-                + (exc.fix or ""),
-            ) from None
-        values = [v for v in ds.values if v.region == code]
-    out = []
-    for v in values:
-        s = ds.sources.get(v.source)
-        out.append(
-            {
-                "region": ds.region_name(v.region, lang),
-                "indicator": v.indicator,
-                "period": v.period,
-                "value": v.value,
-                "unit": ds.indicators[v.indicator].unit,
-                "status": v.status
-                if v.status != "superseded"
-                else f"superseded ({v.superseded_by})",
-                "source": v.source,
-                "publisher": s.publisher if s else "",
-                "date": s.date if s else "",
-                "quote": v.quote,
-                "note": v.note,
-                "url": s.url if s else "",
-            }
-        )
-    return out
+        return [v for v in ds.values if v.indicator == query]
+    if query in ds.sources:
+        return [v for v in ds.values if v.source == query]
+    try:
+        code = RegionResolver(ds).resolve(query)
+    except SitingError as exc:
+        raise SitingError(
+            f"{query!r} is not an indicator id, a source id or a region",
+            fix="run 'siting data' for indicator ids, 'siting sources' for source ids; "
+            + (exc.fix or ""),
+        ) from None
+    return [v for v in ds.values if v.region == code]
+
+
+def _evidence_row(ds: Dataset, v: Value, lang: str) -> dict[str, Any]:
+    s = ds.sources.get(v.source)
+    status = v.status if v.status != "superseded" else f"superseded ({v.superseded_by})"
+    return {
+        "region": ds.region_name(v.region, lang),
+        "indicator": v.indicator,
+        "period": v.period,
+        "value": v.value,
+        "unit": ds.indicators[v.indicator].unit,
+        "status": status,
+        "source": v.source,
+        "publisher": s.publisher if s else "",
+        "date": s.date if s else "",
+        "quote": v.quote,
+        "note": v.note,
+        "url": s.url if s else "",
+    }

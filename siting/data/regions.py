@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from siting._errors import SitingError
 
 if TYPE_CHECKING:
-    from siting.data.dataset import Dataset
+    from siting.data.model import Dataset
 
 _STRIP = re.compile(r"[\s\-_.·'’]+")
 

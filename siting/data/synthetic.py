@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from siting.data.datafiles import VALUE_COLUMNS
-from siting.data.dataset import Dataset, Indicator, Source
+from siting.data.model import Dataset
+from siting.data.records import Indicator, Source
 from siting.data.values import GAP, USED, ValueTable
 
 
@@ -87,8 +89,6 @@ def write_data_folder(root: Path, n: int, m: int, *, seed: int = 0, gaps: float 
     """A data folder in the project's own format (regions.csv, indicators.yaml, sources.csv,
     values.csv with a source and quote per value, scenarios/bench.yaml): ``n`` regions x ``m``
     indicators of seeded uniform values, ``gaps`` of them empty with a note. For benchmarks."""
-    import csv
-
     rng = np.random.default_rng(seed)
     X = np.round(rng.uniform(0, 100, size=(n, m)), 3)
     gap = rng.random((n, m)) < gaps

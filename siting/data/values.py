@@ -1,19 +1,18 @@
 """Value rows held by column: numbers in numpy arrays, strings as category codes.
 
-A :class:`ValueTable` is what a :class:`~siting.data.dataset.Dataset` keeps instead of one Python
-object per cell. It is still a sequence of :class:`~siting.data.dataset.Value` (built on access, for
+A :class:`ValueTable` is what a :class:`~siting.data.model.Dataset` keeps instead of one Python
+object per cell. It is still a sequence of :class:`~siting.data.records.Value` (built on access, for
 the few rows a command shows), so code that iterates over ``ds.values`` keeps working.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, overload
+from typing import Any, overload
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from siting.data.dataset import Source, Value
+from siting.data.records import Source, Value
 
 STATUSES = ("used", "superseded", "gap", "rejected")
 USED, SUPERSEDED, GAP, MISPRINT = 0, 1, 2, 3
@@ -172,15 +171,13 @@ class ValueTable(Sequence["Value"]):
         return self.row(i)
 
     def row(self, i: int) -> Value:
-        """Row ``i`` as a :class:`~siting.data.dataset.Value` (the same object on every call)."""
+        """Row ``i`` as a :class:`~siting.data.records.Value` (the same object on every call)."""
         v = self._memo.get(i)
         if v is None:
             v = self._memo[i] = self._build(i)
         return v
 
     def _build(self, i: int) -> Value:
-        from siting.data.dataset import Value
-
         c, k = self.cols, self.cats
         x = float(c["value"][i])
         return Value(
@@ -209,7 +206,7 @@ class ValueTable(Sequence["Value"]):
 
     def where(self, name: str, value: str) -> np.ndarray:
         """Boolean mask of rows whose string column ``name`` equals ``value``."""
-        code = _find(self.cats[name], value)
+        code = find_code(self.cats[name], value)
         if code < 0:
             return np.zeros(len(self), dtype=bool)
         return self.cols[name] == code
@@ -250,7 +247,8 @@ class ValueTable(Sequence["Value"]):
         return f"ValueTable({len(self)} rows)"
 
 
-def _find(items: list[str], value: str) -> int:
+def find_code(items: Sequence[str], value: str) -> int:
+    """The code of ``value`` in a category list, or -1."""
     try:
         return items.index(value)
     except ValueError:
