@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import itertools
 from datetime import date
 from fractions import Fraction
@@ -16,6 +17,7 @@ from siting.analysis.backtest import (
     poisson_binomial_tail,
     reciprocal_rank_tail,
 )
+from siting._errors import SitingError
 from siting.analysis.fit import build_pairs, fit_weights, objective, solve
 from siting.data.dataset import Indicator, Value
 
@@ -433,3 +435,27 @@ def test_figures_count_as_known_only_after_their_publication_lag() -> None:
     decs = {d.id: d for d in load_decisions(ds, kinds=None)}
     assert decs["dec-aws-seoul-2016"].date == date(2016, 1, 1)  # dated "2016-01"
     assert decs["dec-naver-chuncheon-2011"].date == date(2011, 1, 1)  # dated "2011"
+
+
+@pytest.mark.parametrize("level", ["sido", "sigungu"])
+def test_a_decisions_file_given_by_path_reads_as_the_bundled_one(level: str, tmp_path) -> None:
+    """``--decisions`` names 시도 codes at both levels (it failed at 시군구 before: its codes were
+    checked against the 시군구 units); a bad row is refused with its file and line."""
+    from siting.analysis.backtest import load_decisions
+    from siting.data.dataset import load_dataset
+
+    ds = load_dataset(level=level)
+    bundled = load_decisions(ds, kinds=None)
+    assert load_decisions(ds, str(ds.root / "decisions.csv"), kinds=None) == bundled
+    with (ds.root / "decisions.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    rows[0]["chosen"] = "99"
+    bad = tmp_path / "bad.csv"
+    with bad.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows[:3])
+    with pytest.raises(SitingError) as err:
+        load_decisions(ds, str(bad), kinds=None)
+    assert "unknown region code '99'" in err.value.message
+    assert str(err.value.file).endswith("bad.csv") and err.value.line == 2

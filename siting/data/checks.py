@@ -170,10 +170,18 @@ def _check_facilities(ds: Dataset) -> list[Problem]:
 
 
 def _check_decisions(ds: Dataset) -> list[Problem]:
+    return check_decision_rows(
+        ds.decisions, set(ds.region_codes), set(ds.sources), str(ds.root / "decisions.csv")
+    )
+
+
+def check_decision_rows(
+    rows: list[dict[str, str]], codes: set[str], sources: set[str], path: str
+) -> list[Problem]:
+    """Problems of decision rows (as read from a decisions CSV): dates, region codes among
+    ``codes``, a chosen region, sources among ``sources``."""
     out = []
-    path = str(ds.root / "decisions.csv")
-    codes = set(ds.region_codes)
-    for d in ds.decisions:
+    for d in rows:
         line = int(d["_line"])
         try:
             parse_period(d["date"])
@@ -187,7 +195,7 @@ def _check_decisions(ds: Dataset) -> list[Problem]:
                     )
         if not d.get("chosen"):
             out.append(Problem("a decision needs a chosen region", file=path, line=line))
-        if d["source"] not in ds.sources:
+        if d["source"] not in sources:
             out.append(
                 Problem(f"unknown source {d['source']!r}", file=path, line=line, key="source")
             )

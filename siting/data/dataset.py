@@ -359,6 +359,14 @@ def _read_csv(
     return read_csv_rows(path, required, problems)
 
 
+def read_decisions(path: Path, problems: list[Problem]) -> list[dict[str, str]]:
+    """Rows of a decisions CSV (the bundled one or a user's, same columns); failures to read
+    become problems."""
+    return _read_csv(
+        path, ("id", "project", "organization", "date", "kind", "chosen", "source"), problems
+    )
+
+
 def _parse_number(text: str) -> float:
     value = float(text.replace(",", "")) if text else math.nan
     return value
@@ -1069,13 +1077,7 @@ def _load_files(
         else []
     )
     decisions = (
-        _read_csv(
-            root / DECISION_FILE,
-            ("id", "project", "organization", "date", "kind", "chosen", "source"),
-            problems,
-        )
-        if (root / DECISION_FILE).exists()
-        else []
+        read_decisions(root / DECISION_FILE, problems) if (root / DECISION_FILE).exists() else []
     )
     ds = Dataset(root, regions, indicators, sources, values, facilities, decisions, problems)
     from siting.data.checks import check_dataset
