@@ -10,15 +10,14 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
+from siting._errors import SitingError
 from siting.analysis.backtest import (
     Decision,
     backtest,
     guarded_scenario,
-    poisson_binomial_tail,
-    reciprocal_rank_tail,
 )
-from siting._errors import SitingError
 from siting.analysis.fit import build_pairs, fit_weights, objective, solve
+from siting.analysis.rank_tests import poisson_binomial_tail, reciprocal_rank_tail
 from siting.data.dataset import Indicator, Value
 
 from .conftest import make_dataset, make_scenario

@@ -18,13 +18,13 @@ import hashlib
 import math
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache, reduce
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from siting._errors import Problem, SitingError
+from siting.analysis.rank_tests import poisson_binomial_tail, reciprocal_rank_tail_with_method
 from siting.data.checks import check_decision_rows
 from siting.data.dataset import read_decisions
 from siting.data.levels import Level
@@ -278,13 +278,13 @@ def latest_period_before(ds: Dataset, indicator: str, when: date, coverage: int)
     (a partial table, such as 2025-01..07 with 10 regions, does not replace a full one);
     failing that, the newest period known on ``when``."""
     known = [p for p in ds.periods_of(indicator) if _known_by(ds, indicator, p, when)]
-    full = [p for p in known if len(ds.column(indicator, p)) >= coverage]
-    return (full or known or [None])[0]
+    full = (p for p in known if len(ds.column(indicator, p)) >= coverage)
+    return next(full, known[0] if known else None)
 
 
 def guarded_scenario(ds: Dataset, scenario: Scenario, decision: Decision) -> tuple[Scenario, Guard]:
     """The scenario as it could have been applied on the decision date."""
-    sc = scenario.model_copy(deep=True)
+    sc = _copy_for_guard(scenario)
     sc._lines = dict(scenario._lines)
     sc._file = scenario.file
     guard = Guard()
@@ -299,6 +299,18 @@ def guarded_scenario(ds: Dataset, scenario: Scenario, decision: Decision) -> tup
             fix="use a scenario with indicators dated before the decision",
         )
     return sc, guard
+
+
+def _copy_for_guard(scenario: Scenario) -> Scenario:
+    """A copy the guard may change: its own criteria and rules (the guard sets a criterion to
+    None, a period, a rule's ``enabled``), everything else shared (a deep copy of the whole
+    scenario per decision took a third of ``siting backtest``)."""
+    return scenario.model_copy(
+        update={
+            "criteria": {k: c.model_copy() if c else c for k, c in scenario.criteria.items()},
+            "constraints": [c.model_copy() for c in scenario.constraints],
+        }
+    )
 
 
 def _guard_criterion(
@@ -349,81 +361,6 @@ def _guard_constraint(ds: Dataset, con: Any, when: date, guard: Guard) -> None:
 def scored_for(ds: Dataset, scenario: Scenario, decision: Decision) -> tuple[Result, Guard]:
     sc, guard = guarded_scenario(ds, scenario, decision)
     return score(ds, sc), guard
-
-
-# ---------------------------------------------------------------------- exact statistics
-
-
-def poisson_binomial_tail(ps: list[float], k: int) -> float:
-    """P(X >= k) for X a sum of independent Bernoulli(p_i)."""
-    dist = np.array([1.0])
-    for p in ps:
-        dist = np.convolve(dist, [1 - p, p])
-    return float(dist[k:].sum())
-
-
-EXACT_MRR_MAX_N = 40  # beyond this the number of distinct reciprocal sums explodes
-EXACT_MRR_MAX_STATES = 20_000  # distinct partial sums kept before falling back to Monte Carlo
-MC_DRAWS = 1_000_000
-MC_METHOD = "monte carlo (1e6 draws)"
-
-
-@lru_cache(maxsize=4)
-def _mc_reciprocal_sums(ns: tuple[int, ...]) -> np.ndarray:
-    """The seeded Monte Carlo draws of sum_i 1/R_i (the same for every observed value, so a
-    scenario and its baselines on the same decisions share one set of draws)."""
-    rng = np.random.default_rng(0)
-    total = np.zeros(MC_DRAWS)
-    for n in ns:
-        total += 1.0 / rng.integers(1, n + 1, size=MC_DRAWS)
-    total.flags.writeable = False
-    return total
-
-
-def _mc_reciprocal_tail(ns: list[int], observed: float) -> float:
-    return float(np.mean(_mc_reciprocal_sums(tuple(ns)) >= observed - 1e-12))
-
-
-def _exact_reciprocal_tail(ns: list[int], observed: float) -> float | None:
-    """The exact tail, or None when the partial sums outgrow ``EXACT_MRR_MAX_STATES``."""
-    lcm = reduce(lambda a, b: a * b // math.gcd(a, b), range(1, max(ns) + 1), 1)
-    target = round(observed * lcm)  # observed is a sum of 1/r: an integer multiple of 1/lcm
-    states: dict[int, float] = {0: 1.0}
-    done = 0.0
-    for idx, n in enumerate(ns):
-        rest_max = lcm * (len(ns) - idx - 1)  # the most the remaining items can add
-        nxt: dict[int, float] = {}
-        for s, p in states.items():
-            for r in range(1, n + 1):
-                v = s + lcm // r
-                if v >= target:
-                    done += p / n  # already at or above: whatever follows
-                elif v + rest_max >= target:
-                    nxt[v] = nxt.get(v, 0.0) + p / n
-        if len(nxt) > EXACT_MRR_MAX_STATES:
-            return None
-        states = nxt
-    return float(min(1.0, done))
-
-
-def reciprocal_rank_tail_with_method(ns: list[int], observed: float) -> tuple[float, str]:
-    """(P(sum_i 1/R_i >= observed), "exact" or the Monte Carlo label) for independent R_i
-    uniform on 1..n_i. Exact (integer arithmetic over a common denominator) when every
-    n_i <= EXACT_MRR_MAX_N and the distinct partial sums stay below EXACT_MRR_MAX_STATES;
-    otherwise a seeded Monte Carlo estimate with ``MC_DRAWS`` draws (standard error <= 0.0005).
-    """
-    if not ns:
-        return float("nan"), "exact"
-    if max(ns) <= EXACT_MRR_MAX_N:
-        p = _exact_reciprocal_tail(ns, observed)
-        if p is not None:
-            return p, "exact"
-    return _mc_reciprocal_tail(ns, observed), MC_METHOD
-
-
-def reciprocal_rank_tail(ns: list[int], observed: float) -> float:
-    """P(sum_i 1/R_i >= observed); see :func:`reciprocal_rank_tail_with_method`."""
-    return reciprocal_rank_tail_with_method(ns, observed)[0]
 
 
 def summarise(items: list[Item]) -> Summary:
