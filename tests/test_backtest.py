@@ -458,3 +458,47 @@ def test_a_decisions_file_given_by_path_reads_as_the_bundled_one(level: str, tmp
         load_decisions(ds, str(bad), kinds=None)
     assert "unknown region code '99'" in err.value.message
     assert str(err.value.file).endswith("bad.csv") and err.value.line == 2
+
+
+def _ref_exact_reciprocal_tail(ns: list[int], observed: float) -> float | None:
+    """The previous exact tail: a dict of partial sums over the common denominator."""
+    import math
+    from functools import reduce
+
+    from siting.analysis.rank_tests import EXACT_MRR_MAX_STATES
+
+    lcm = reduce(lambda a, b: a * b // math.gcd(a, b), range(1, max(ns) + 1), 1)
+    target = round(observed * lcm)
+    states: dict[int, float] = {0: 1.0}
+    done = 0.0
+    for idx, n in enumerate(ns):
+        rest_max = lcm * (len(ns) - idx - 1)
+        nxt: dict[int, float] = {}
+        for s, p in states.items():
+            for r in range(1, n + 1):
+                v = s + lcm // r
+                if v >= target:
+                    done += p / n
+                elif v + rest_max >= target:
+                    nxt[v] = nxt.get(v, 0.0) + p / n
+        if len(nxt) > EXACT_MRR_MAX_STATES:
+            return None
+        states = nxt
+    return float(min(1.0, done))
+
+
+def test_exact_reciprocal_tail_equals_the_dict_loop_bit_for_bit() -> None:
+    from siting.analysis.rank_tests import _exact_reciprocal_tail
+
+    rng = np.random.default_rng(5)
+    kinds = {"exact": 0, "gave up": 0}
+    for trial in range(30):
+        top = int(rng.integers(1, 26))
+        ns = [int(x) for x in rng.integers(1, top + 1, size=int(rng.integers(1, 20)))]
+        if trial % 3 == 0:
+            ns = [top] * len(ns)  # as in the bundled backtest: every item among n regions
+        observed = sum(1 / int(rng.integers(1, n + 1)) for n in ns) * (0.5 if trial % 5 else 1)
+        got = _exact_reciprocal_tail(ns, observed)
+        assert got == _ref_exact_reciprocal_tail(ns, observed), (ns, observed)
+        kinds["exact" if got is not None else "gave up"] += 1
+    assert min(kinds.values()) >= 5, kinds  # both outcomes were exercised
