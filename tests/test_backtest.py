@@ -502,3 +502,23 @@ def test_exact_reciprocal_tail_equals_the_dict_loop_bit_for_bit() -> None:
         assert got == _ref_exact_reciprocal_tail(ns, observed), (ns, observed)
         kinds["exact" if got is not None else "gave up"] += 1
     assert min(kinds.values()) >= 5, kinds  # both outcomes were exercised
+
+
+def test_the_shared_give_up_is_taken_only_where_the_search_gives_up() -> None:
+    """The search gives up without running when nothing could have been set aside before it
+    outgrows its states (the bundled backtest: 44 and 35 items among 17 regions)."""
+    import math
+    from functools import reduce
+
+    from siting.analysis.rank_tests import _exact_reciprocal_tail, _outgrows_untouched
+
+    for n, items, observed in [(17, 44, 9.216103177867883), (17, 35, 7.03), (12, 40, 11.0)]:
+        ns = [n] * items
+        lcm = reduce(lambda a, b: a * b // math.gcd(a, b), range(1, n + 1), 1)
+        assert _outgrows_untouched(tuple(ns), lcm, round(observed * lcm))
+        assert _exact_reciprocal_tail(ns, observed) is None
+        assert _ref_exact_reciprocal_tail(ns, observed) is None
+    # a low target is reached before the states outgrow the limit: the search runs
+    ns, lcm = [12] * 40, 27720
+    assert not _outgrows_untouched(tuple(ns), lcm, 3 * lcm)
+    assert _exact_reciprocal_tail(ns, 3.0) == _ref_exact_reciprocal_tail(ns, 3.0)
