@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import itertools
 from datetime import date
 from fractions import Fraction
@@ -9,14 +10,14 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
+from siting._errors import SitingError
 from siting.analysis.backtest import (
     Decision,
     backtest,
     guarded_scenario,
-    poisson_binomial_tail,
-    reciprocal_rank_tail,
 )
 from siting.analysis.fit import build_pairs, fit_weights, objective, solve
+from siting.analysis.rank_tests import poisson_binomial_tail, reciprocal_rank_tail
 from siting.data.dataset import Indicator, Value
 
 from .conftest import make_dataset, make_scenario
@@ -433,3 +434,91 @@ def test_figures_count_as_known_only_after_their_publication_lag() -> None:
     decs = {d.id: d for d in load_decisions(ds, kinds=None)}
     assert decs["dec-aws-seoul-2016"].date == date(2016, 1, 1)  # dated "2016-01"
     assert decs["dec-naver-chuncheon-2011"].date == date(2011, 1, 1)  # dated "2011"
+
+
+@pytest.mark.parametrize("level", ["sido", "sigungu"])
+def test_a_decisions_file_given_by_path_reads_as_the_bundled_one(level: str, tmp_path) -> None:
+    """``--decisions`` names 시도 codes at both levels (it failed at 시군구 before: its codes were
+    checked against the 시군구 units); a bad row is refused with its file and line."""
+    from siting.analysis.backtest import load_decisions
+    from siting.data.dataset import load_dataset
+
+    ds = load_dataset(level=level)
+    bundled = load_decisions(ds, kinds=None)
+    assert load_decisions(ds, str(ds.root / "decisions.csv"), kinds=None) == bundled
+    with (ds.root / "decisions.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    rows[0]["chosen"] = "99"
+    bad = tmp_path / "bad.csv"
+    with bad.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows[:3])
+    with pytest.raises(SitingError) as err:
+        load_decisions(ds, str(bad), kinds=None)
+    assert "unknown region code '99'" in err.value.message
+    assert str(err.value.file).endswith("bad.csv") and err.value.line == 2
+
+
+def _ref_exact_reciprocal_tail(ns: list[int], observed: float) -> float | None:
+    """The previous exact tail: a dict of partial sums over the common denominator."""
+    import math
+    from functools import reduce
+
+    from siting.analysis.rank_tests import EXACT_MRR_MAX_STATES
+
+    lcm = reduce(lambda a, b: a * b // math.gcd(a, b), range(1, max(ns) + 1), 1)
+    target = round(observed * lcm)
+    states: dict[int, float] = {0: 1.0}
+    done = 0.0
+    for idx, n in enumerate(ns):
+        rest_max = lcm * (len(ns) - idx - 1)
+        nxt: dict[int, float] = {}
+        for s, p in states.items():
+            for r in range(1, n + 1):
+                v = s + lcm // r
+                if v >= target:
+                    done += p / n
+                elif v + rest_max >= target:
+                    nxt[v] = nxt.get(v, 0.0) + p / n
+        if len(nxt) > EXACT_MRR_MAX_STATES:
+            return None
+        states = nxt
+    return float(min(1.0, done))
+
+
+def test_exact_reciprocal_tail_equals_the_dict_loop_bit_for_bit() -> None:
+    from siting.analysis.rank_tests import _exact_reciprocal_tail
+
+    rng = np.random.default_rng(5)
+    kinds = {"exact": 0, "gave up": 0}
+    for trial in range(30):
+        top = int(rng.integers(1, 26))
+        ns = [int(x) for x in rng.integers(1, top + 1, size=int(rng.integers(1, 20)))]
+        if trial % 3 == 0:
+            ns = [top] * len(ns)  # as in the bundled backtest: every item among n regions
+        observed = sum(1 / int(rng.integers(1, n + 1)) for n in ns) * (0.5 if trial % 5 else 1)
+        got = _exact_reciprocal_tail(ns, observed)
+        assert got == _ref_exact_reciprocal_tail(ns, observed), (ns, observed)
+        kinds["exact" if got is not None else "gave up"] += 1
+    assert min(kinds.values()) >= 5, kinds  # both outcomes were exercised
+
+
+def test_the_shared_give_up_is_taken_only_where_the_search_gives_up() -> None:
+    """The search gives up without running when nothing could have been set aside before it
+    outgrows its states (the bundled backtest: 44 and 35 items among 17 regions)."""
+    import math
+    from functools import reduce
+
+    from siting.analysis.rank_tests import _exact_reciprocal_tail, _outgrows_untouched
+
+    for n, items, observed in [(17, 44, 9.216103177867883), (17, 35, 7.03), (12, 40, 11.0)]:
+        ns = [n] * items
+        lcm = reduce(lambda a, b: a * b // math.gcd(a, b), range(1, n + 1), 1)
+        assert _outgrows_untouched(tuple(ns), lcm, round(observed * lcm))
+        assert _exact_reciprocal_tail(ns, observed) is None
+        assert _ref_exact_reciprocal_tail(ns, observed) is None
+    # a low target is reached before the states outgrow the limit: the search runs
+    ns, lcm = [12] * 40, 27720
+    assert not _outgrows_untouched(tuple(ns), lcm, 3 * lcm)
+    assert _exact_reciprocal_tail(ns, 3.0) == _ref_exact_reciprocal_tail(ns, 3.0)

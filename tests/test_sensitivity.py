@@ -9,20 +9,16 @@ import numpy as np
 import pytest
 
 from siting._errors import SitingError
+from siting.analysis.rank_tally import rank_statistics
 from siting.analysis.sensitivity import (
-    SWEEP_POINTS,
     MonteCarlo,
     Sensitivity,
-    Tipping,
-    _top_sets,
-    _weights_at,
     estimate_memory,
     monte_carlo,
-    rank_statistics,
-    sample_weights,
     sensitivity,
-    tipping_points,
 )
+from siting.analysis.tipping import SWEEP_POINTS, Tipping, _top_sets, _weights_at, tipping_points
+from siting.analysis.weight_sampling import sample_weights
 from siting.engine.aggregate import get_aggregator
 from siting.engine.result import Result
 from siting.engine.score import TIE_DECIMALS, score
@@ -425,7 +421,7 @@ def test_streamed_output_is_byte_identical_on_the_shipped_data() -> None:
 def test_tipping_points_equal_the_previous_full_grid(
     seed: int, ties: str, walk: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import siting.analysis.sensitivity as S
+    import siting.analysis.tipping as S
 
     monkeypatch.setattr(S, "WALK_ABOVE", 0 if walk else 10**12)
     res = _case(seed + 10, "wsm", ties)

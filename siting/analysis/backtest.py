@@ -14,16 +14,21 @@ ranks has an exact discrete distribution; both tail probabilities are computed e
 from __future__ import annotations
 
 import calendar
+import hashlib
 import math
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache, reduce
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from siting._errors import SitingError
+from siting._errors import Problem, SitingError
+from siting.analysis.rank_tests import poisson_binomial_tail, reciprocal_rank_tail_with_method
+from siting.data.levels import Level
 from siting.data.periods import parse_period
+from siting.data.tables import DECISION_COLUMNS, decision_problems, read_csv
+from siting.engine.score import score
 
 if TYPE_CHECKING:
     from siting.data.dataset import Dataset
@@ -168,52 +173,8 @@ def load_decisions(
     ds: Dataset, path: str | None = None, kinds: tuple[str, ...] | None = DEFAULT_KINDS
 ) -> list[Decision]:
     """Decisions from the dataset (or another CSV with the same columns), filtered by kind."""
-    rows = ds.decisions
-    if path is not None:
-        from siting.data.checks import _check_decisions
-        from siting.data.dataset import _read_csv
-
-        problems: list = []
-        from pathlib import Path
-
-        rows = _read_csv(
-            Path(path),
-            ("id", "project", "organization", "date", "kind", "chosen", "source"),
-            problems,
-        )
-        sub = type(ds)(ds.root, ds.regions, ds.indicators, ds.sources, ds.values, [], rows)
-        problems += [
-            p for p in _check_decisions(sub) if "unknown source" not in p.message
-        ]  # user files may cite their own
-        if problems:
-            for p in problems:
-                p.file = str(path)
-            raise SitingError.from_problems(problems)
-    out = []
-    for r in rows:
-        if kinds and r["kind"] not in kinds:
-            continue
-        per = parse_period(r["date"])
-        chosen = [c.strip() for c in r["chosen"].split(";") if c.strip()]
-        rivals = [c.strip() for c in (r.get("rivals") or "").split(";") if c.strip()]
-        if ds.level == "sigungu":
-            chosen = _units_of(ds, chosen, r.get("chosen_place", ""))
-            rivals = []  # rivals are known by province only
-        out.append(
-            Decision(
-                id=r["id"],
-                project=r["project"],
-                organization=r.get("organization", ""),
-                date=per.start,  # "2016-01" or "2011": the earliest day it may have been made
-                date_text=r["date"],
-                kind=r["kind"],
-                chosen=chosen,
-                rivals=rivals,
-                source=r.get("source", ""),
-                sector=r.get("sector", "") or "",
-                status=r.get("status", "") or "",
-            )
-        )
+    rows = ds.decisions if path is None else _read_user_decisions(ds, path)
+    out = [_decision(ds, r) for r in rows if not kinds or r["kind"] in kinds]
     if not out:
         raise SitingError(
             "no decisions to test",
@@ -221,6 +182,44 @@ def load_decisions(
             fix="check --kinds, or add rows to the decisions file",
         )
     return out
+
+
+def _read_user_decisions(ds: Dataset, path: str) -> list[dict[str, str]]:
+    """A decisions CSV given with ``--decisions``, checked as the bundled one is (it names
+    시도 codes at both levels); user files may cite sources of their own."""
+    problems: list[Problem] = []
+    rows = read_csv(Path(path), DECISION_COLUMNS, problems)
+    sido = ds.parent or ds
+    problems += decision_problems(rows, str(path), set(sido.region_codes), None)
+    if problems:
+        for p in problems:
+            p.file = str(path)
+        raise SitingError.from_problems(problems)
+    return rows
+
+
+def _codes(text: str | None) -> list[str]:
+    return [c.strip() for c in (text or "").split(";") if c.strip()]
+
+
+def _decision(ds: Dataset, r: dict[str, str]) -> Decision:
+    chosen, rivals = _codes(r["chosen"]), _codes(r.get("rivals"))
+    if ds.level == Level.SIGUNGU:
+        chosen = _units_of(ds, chosen, r.get("chosen_place", ""))
+        rivals = []  # rivals are known by province only
+    return Decision(
+        id=r["id"],
+        project=r["project"],
+        organization=r.get("organization", ""),
+        date=parse_period(r["date"]).start,  # "2016-01" or "2011": the earliest possible day
+        date_text=r["date"],
+        kind=r["kind"],
+        chosen=chosen,
+        rivals=rivals,
+        source=r.get("source", ""),
+        sector=r.get("sector", "") or "",
+        status=r.get("status", "") or "",
+    )
 
 
 def _units_of(ds: Dataset, provinces: list[str], places: str) -> list[str]:
@@ -269,59 +268,26 @@ def _add_months(day: date, months: int) -> date:
     return day.replace(year=year, month=month, day=min(day.day, last))
 
 
-def _latest_period_before(ds: Dataset, indicator: str, when: date, coverage: int) -> str | None:
+def latest_period_before(ds: Dataset, indicator: str, when: date, coverage: int) -> str | None:
     """The newest period known on ``when`` that covers as many regions as the scenario's period
     (a partial table, such as 2025-01..07 with 10 regions, does not replace a full one);
     failing that, the newest period known on ``when``."""
     known = [p for p in ds.periods_of(indicator) if _known_by(ds, indicator, p, when)]
-    full = [p for p in known if len(ds.column(indicator, p)) >= coverage]
-    return (full or known or [None])[0]
+    full = (p for p in known if len(ds.column(indicator, p)) >= coverage)
+    return next(full, known[0] if known else None)
 
 
 def guarded_scenario(ds: Dataset, scenario: Scenario, decision: Decision) -> tuple[Scenario, Guard]:
     """The scenario as it could have been applied on the decision date."""
-    sc = scenario.model_copy(deep=True)
+    sc = _copy_for_guard(scenario)
     sc._lines = dict(scenario._lines)
     sc._file = scenario.file
     guard = Guard()
     for cid, crit in list(sc.active_criteria.items()):
-        ind = ds.indicators[cid]
-        if ind.encodes_decisions:
-            sc.criteria[cid] = None
-            guard.dropped.append((cid, "encodes siting decisions"))
-            continue
-        period = crit.period or ind.period
-        if cid in TIME_INVARIANT and not _known_by(ds, cid, period, decision.date):
-            guard.substituted.append((cid, period, f"{period} (time-invariant)"))
-        elif not _known_by(ds, cid, period, decision.date):
-            earlier = _latest_period_before(ds, cid, decision.date, len(ds.column(cid, period)))
-            if earlier is None:
-                sc.criteria[cid] = None
-                guard.dropped.append((cid, f"no data known before the decision ({period})"))
-            else:
-                crit.period = earlier
-                guard.substituted.append((cid, period, earlier))
+        _guard_criterion(ds, sc, cid, crit, decision.date, guard)
     for con in sc.constraints:
-        if not con.enabled or not con.indicator:
-            continue
-        ind = ds.indicators[con.indicator]
-        period = con.period or ind.period
-        if ind.encodes_decisions or not _known_by(ds, con.indicator, period, decision.date):
-            earlier = (
-                None
-                if ind.encodes_decisions
-                else _latest_period_before(
-                    ds, con.indicator, decision.date, len(ds.column(con.indicator, period))
-                )
-            )
-            if earlier is None:
-                con.enabled = False
-                guard.dropped.append(
-                    (f"rule {con.id or con.indicator}", "no data known before the decision")
-                )
-            else:
-                con.period = earlier
-                guard.substituted.append((f"rule on {con.indicator}", period, earlier))
+        if con.enabled and con.indicator:
+            _guard_constraint(ds, con, decision.date, guard)
     if not sc.active_criteria or sum(c.weight or 0 for c in sc.active_criteria.values()) <= 0:
         raise NothingKnown(
             f"the leakage guard leaves no criteria for decision {decision.id}",
@@ -330,86 +296,66 @@ def guarded_scenario(ds: Dataset, scenario: Scenario, decision: Decision) -> tup
     return sc, guard
 
 
-def scored_for(ds: Dataset, scenario: Scenario, decision: Decision) -> tuple[Result, Guard]:
-    from siting.engine.score import score
+def _copy_for_guard(scenario: Scenario) -> Scenario:
+    """A copy the guard may change: its own criteria and rules (the guard sets a criterion to
+    None, a period, a rule's ``enabled``), everything else shared (a deep copy of the whole
+    scenario per decision took a third of ``siting backtest``)."""
+    return scenario.model_copy(
+        update={
+            "criteria": {k: c.model_copy() if c else c for k, c in scenario.criteria.items()},
+            "constraints": [c.model_copy() for c in scenario.constraints],
+        }
+    )
 
+
+def _guard_criterion(
+    ds: Dataset, sc: Scenario, cid: str, crit: Any, when: date, guard: Guard
+) -> None:
+    """Drop or back-date one criterion of ``sc`` (in place) for a decision taken ``when``."""
+    ind = ds.indicators[cid]
+    if ind.encodes_decisions:
+        sc.criteria[cid] = None
+        guard.dropped.append((cid, "encodes siting decisions"))
+        return
+    period = crit.period or ind.period
+    if _known_by(ds, cid, period, when):
+        return
+    if cid in TIME_INVARIANT:
+        guard.substituted.append((cid, period, f"{period} (time-invariant)"))
+        return
+    earlier = latest_period_before(ds, cid, when, len(ds.column(cid, period)))
+    if earlier is None:
+        sc.criteria[cid] = None
+        guard.dropped.append((cid, f"no data known before the decision ({period})"))
+    else:
+        crit.period = earlier
+        guard.substituted.append((cid, period, earlier))
+
+
+def _guard_constraint(ds: Dataset, con: Any, when: date, guard: Guard) -> None:
+    """Disable or back-date one rule (in place) for a decision taken ``when``."""
+    ind = ds.indicators[con.indicator]
+    period = con.period or ind.period
+    if not ind.encodes_decisions and _known_by(ds, con.indicator, period, when):
+        return
+    earlier = (
+        None
+        if ind.encodes_decisions
+        else latest_period_before(ds, con.indicator, when, len(ds.column(con.indicator, period)))
+    )
+    if earlier is None:
+        con.enabled = False
+        guard.dropped.append(
+            (f"rule {con.id or con.indicator}", "no data known before the decision")
+        )
+    else:
+        con.period = earlier
+        guard.substituted.append((f"rule on {con.indicator}", period, earlier))
+
+
+def scored_for(ds: Dataset, scenario: Scenario, decision: Decision) -> tuple[Result, Guard]:
     sc, guard = guarded_scenario(ds, scenario, decision)
     return score(ds, sc), guard
-
-
-# ---------------------------------------------------------------------- exact statistics
-
-
-def poisson_binomial_tail(ps: list[float], k: int) -> float:
-    """P(X >= k) for X a sum of independent Bernoulli(p_i)."""
-    dist = np.array([1.0])
-    for p in ps:
-        dist = np.convolve(dist, [1 - p, p])
-    return float(dist[k:].sum())
-
-
-EXACT_MRR_MAX_N = 40  # beyond this the number of distinct reciprocal sums explodes
-EXACT_MRR_MAX_STATES = 20_000  # distinct partial sums kept before falling back to Monte Carlo
-MC_DRAWS = 1_000_000
-MC_METHOD = "monte carlo (1e6 draws)"
-
-
-@lru_cache(maxsize=4)
-def _mc_reciprocal_sums(ns: tuple[int, ...]) -> np.ndarray:
-    """The seeded Monte Carlo draws of sum_i 1/R_i (the same for every observed value, so a
-    scenario and its baselines on the same decisions share one set of draws)."""
-    rng = np.random.default_rng(0)
-    total = np.zeros(MC_DRAWS)
-    for n in ns:
-        total += 1.0 / rng.integers(1, n + 1, size=MC_DRAWS)
-    total.flags.writeable = False
-    return total
-
-
-def _mc_reciprocal_tail(ns: list[int], observed: float) -> float:
-    return float(np.mean(_mc_reciprocal_sums(tuple(ns)) >= observed - 1e-12))
-
-
-def _exact_reciprocal_tail(ns: list[int], observed: float) -> float | None:
-    """The exact tail, or None when the partial sums outgrow ``EXACT_MRR_MAX_STATES``."""
-    lcm = reduce(lambda a, b: a * b // math.gcd(a, b), range(1, max(ns) + 1), 1)
-    target = round(observed * lcm)  # observed is a sum of 1/r: an integer multiple of 1/lcm
-    states: dict[int, float] = {0: 1.0}
-    done = 0.0
-    for idx, n in enumerate(ns):
-        rest_max = lcm * (len(ns) - idx - 1)  # the most the remaining items can add
-        nxt: dict[int, float] = {}
-        for s, p in states.items():
-            for r in range(1, n + 1):
-                v = s + lcm // r
-                if v >= target:
-                    done += p / n  # already at or above: whatever follows
-                elif v + rest_max >= target:
-                    nxt[v] = nxt.get(v, 0.0) + p / n
-        if len(nxt) > EXACT_MRR_MAX_STATES:
-            return None
-        states = nxt
-    return float(min(1.0, done))
-
-
-def reciprocal_rank_tail_with_method(ns: list[int], observed: float) -> tuple[float, str]:
-    """(P(sum_i 1/R_i >= observed), "exact" or the Monte Carlo label) for independent R_i
-    uniform on 1..n_i. Exact (integer arithmetic over a common denominator) when every
-    n_i <= EXACT_MRR_MAX_N and the distinct partial sums stay below EXACT_MRR_MAX_STATES;
-    otherwise a seeded Monte Carlo estimate with ``MC_DRAWS`` draws (standard error <= 0.0005).
-    """
-    if not ns:
-        return float("nan"), "exact"
-    if max(ns) <= EXACT_MRR_MAX_N:
-        p = _exact_reciprocal_tail(ns, observed)
-        if p is not None:
-            return p, "exact"
-    return _mc_reciprocal_tail(ns, observed), MC_METHOD
-
-
-def reciprocal_rank_tail(ns: list[int], observed: float) -> float:
-    """P(sum_i 1/R_i >= observed); see :func:`reciprocal_rank_tail_with_method`."""
-    return reciprocal_rank_tail_with_method(ns, observed)[0]
 
 
 def summarise(items: list[Item]) -> Summary:
@@ -421,25 +367,26 @@ def summarise(items: list[Item]) -> Summary:
     hit3 = sum(0 < it.rank <= 3 for it in ranked)
     rr = [1 / it.rank if it.rank > 0 else 0.0 for it in ranked]
     p_mrr, method = reciprocal_rank_tail_with_method(ns, sum(rr))
-    mrr = float(np.mean(rr)) if rr else float("nan")
-    exp_mrr = (
-        float(np.mean([sum(1 / r for r in range(1, n + 1)) / n for n in ns]))
-        if ns
-        else float("nan")
-    )
     return Summary(
         items=len(ranked),
         hit1=hit1,
         hit3=hit3,
-        mrr=round(mrr, 4),
+        mrr=round(float(np.mean(rr)) if rr else float("nan"), 4),
         expected_hit1=round(sum(1 / n for n in ns), 3),
         expected_hit3=round(sum(min(3, n) / n for n in ns), 3),
-        expected_mrr=round(exp_mrr, 4),
+        expected_mrr=round(_expected_mrr(ns), 4),
         p_hit1=round(poisson_binomial_tail([1 / n for n in ns], hit1), 6),
         p_hit3=round(poisson_binomial_tail([min(3, n) / n for n in ns], hit3), 6),
         p_mrr=round(p_mrr, 6),
         p_mrr_method=method,
     )
+
+
+def _expected_mrr(ns: list[int]) -> float:
+    """The mean reciprocal rank expected under the null (ranks uniform on 1..n)."""
+    if not ns:
+        return float("nan")
+    return float(np.mean([sum(1 / r for r in range(1, n + 1)) / n for n in ns]))
 
 
 # ---------------------------------------------------------------------- backtest
@@ -475,8 +422,6 @@ def items_of(res: Result, d: Decision, guard: Guard) -> list[Item]:
 def backtest(ds: Dataset, scenario: Scenario, decisions: list[Decision]) -> Backtest:
     """Score every decision with its own leakage guard; decisions that cannot be scored are
     skipped with their reason (never an abort)."""
-    import hashlib
-
     items: list[Item] = []
     skipped: list[tuple[str, str]] = []
     for d in decisions:

@@ -32,6 +32,7 @@ from siting.analysis.backtest import (
     TIME_INVARIANT,
     Guard,
     Item,
+    latest_period_before,
     summary_row,
     unscorable,
 )
@@ -70,12 +71,10 @@ def tie_rank(scores: np.ndarray, i: int) -> int:
 
 
 def _period_for(ds: Dataset, rule: Rule, d: Decision) -> str | None:
-    from siting.analysis.backtest import _latest_period_before
-
     periods = ds.periods_of(rule.indicator)
     if not periods:
         return None
-    found = _latest_period_before(ds, rule.indicator, d.date, len(ds.region_codes))
+    found = latest_period_before(ds, rule.indicator, d.date, len(ds.region_codes))
     if found is None and rule.static:
         return periods[0]
     return found
@@ -194,20 +193,28 @@ def compare_items(
     beats it only with a strictly higher MRR."""
     first = next(iter(models))
     have = {it.decision for it in models[first]}
-    scored = [d for d in decisions if d.id in have]
-    runs = [run_baseline(ds, b, scored, history) for b in BASELINES]
-    left: dict[str, str] = {}
-    for r in runs:
-        for did, why in r.skipped:
-            left.setdefault(did, f"{r.name}: {why}")
-    common = [d.id for d in scored if d.id not in left]
+    runs, common, left = _baseline_runs(ds, [d for d in decisions if d.id in have], history)
     keep = set(common)
     rows = [_row(name, [it for it in its if it.decision in keep]) for name, its in models.items()]
     n_models = len(rows)
     rows += [_row(r.name, [it for it in r.items if it.decision in keep]) for r in runs]
     best = max(rows[n_models:], key=lambda r: (r["mrr"], r["hit3"], r["hit1"]) if common else 0)
     beats = bool(common) and rows[0]["mrr"] > best["mrr"]
-    return Comparison(first, rows, common, sorted(left.items()), best["model"], beats)
+    return Comparison(first, rows, common, left, best["model"], beats)
+
+
+def _baseline_runs(
+    ds: Dataset, scored: list[Decision], history: list[Decision]
+) -> tuple[list[BaselineRun], list[str], list[tuple[str, str]]]:
+    """Every baseline on ``scored``; the decisions all of them scored; those left out, with the
+    first baseline's reason."""
+    runs = [run_baseline(ds, b, scored, history) for b in BASELINES]
+    left: dict[str, str] = {}
+    for r in runs:
+        for did, why in r.skipped:
+            left.setdefault(did, f"{r.name}: {why}")
+    common = [d.id for d in scored if d.id not in left]
+    return runs, common, sorted(left.items())
 
 
 def compare(ds: Dataset, bt: Backtest, history: list[Decision] | None = None) -> Comparison:

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from siting._errors import SitingError
+
 if TYPE_CHECKING:
     from siting.engine.result import Result
 
@@ -178,8 +180,6 @@ def _drivers(a: Result, b: Result, i: int, n: int = 3) -> list[tuple[str, float]
 def compare(results: list[Result], top_k: tuple[int, ...] = (3, 5), movers: int = 5) -> Comparison:
     """Compare each scenario with the first one."""
     if len(results) < 2:
-        from siting._errors import SitingError
-
         raise SitingError(
             "compare needs at least two scenarios", fix="siting compare base power-first"
         )

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from siting._errors import SitingError
+from siting.analysis.backtest import NothingKnown, scored_for, unscorable
+from siting.engine.score import TIE_DECIMALS
 
 if TYPE_CHECKING:
     from siting.analysis.backtest import Decision
@@ -91,8 +93,6 @@ class DecisionMatrix:
 
     def ranks(self, w: np.ndarray) -> list[int]:
         """Competition rank of each chosen region among all ranked regions (0 = excluded)."""
-        from siting.engine.score import TIE_DECIMALS
-
         s = np.round(self.scores(w), TIE_DECIMALS)
         return [
             0 if not self.included[c] else 1 + int(np.sum(s[self.included] > s[c]))
@@ -105,8 +105,6 @@ def decision_matrices(
 ) -> list[DecisionMatrix]:
     """Every decision that can be scored, each with its own leakage guard (others are left out;
     the backtest names them)."""
-    from siting.analysis.backtest import NothingKnown, scored_for, unscorable
-
     crit = list(scenario.active_criteria)
     out = []
     for d in decisions:

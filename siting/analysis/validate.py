@@ -5,20 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 
 from siting._errors import Problem, SitingError
+from siting._yaml import decode_text
 from siting.data.checks import check_computed_from
+from siting.data.dataset import load_dataset
+from siting.data.geometry import feature_problems
+from siting.data.layout import UNITS_FILE
+from siting.data.levels import Level
 from siting.data.shapes import feature_code, shapes_problems
+from siting.engine.score import check_scenario, score
+from siting.scenario.config import available_scenarios, load_scenario
 
 
 def validate_all(files: list[Path], data: str | Path | None = None) -> tuple[list[Problem], int]:
     """Check the data folder and scenario files; return (problems, number of items checked)."""
-    from siting.data.dataset import load_dataset
-    from siting.engine.score import check_scenario
-    from siting.scenario.config import available_scenarios, load_scenario
-
     problems: list[Problem] = []
     ds = load_dataset(data, strict=False)
     problems.extend(ds.problems)
-    sub = load_dataset(data, strict=False, level="sigungu")
+    sub = load_dataset(data, strict=False, level=Level.SIGUNGU)
     problems.extend(p for p in sub.problems if p not in ds.problems)
     problems.extend(check_sigungu(sub))
     problems.extend(check_computed_from(sub))
@@ -39,12 +42,10 @@ def validate_all(files: list[Path], data: str | Path | None = None) -> tuple[lis
         except SitingError as exc:
             problems.extend(exc.as_problems())
             continue
-        target = sub if sc.level == "sigungu" else ds
+        target = sub if sc.level == Level.SIGUNGU else ds
         found = check_scenario(sc, target)
         problems.extend(found)
         if not found:
-            from siting.engine.score import score
-
             try:
                 res = score(target, sc)
             except SitingError as exc:
@@ -82,8 +83,6 @@ def inherited_warnings(res, sc) -> list[Problem]:  # type: ignore[no-untyped-def
 def check_sigungu(ds) -> list[Problem]:
     """시군구 units join the boundary layer and their province; every province has units."""
     import json
-
-    from siting.data.layout import UNITS_FILE
 
     out: list[Problem] = []
     path = ds.root / "boundaries" / "sigungu.geojson"
@@ -123,9 +122,6 @@ def check_boundary_files(root: Path, expected: dict[str, list[str]] | None = Non
     """Every polygon of every boundary layer: one per code, polygonal, valid, in Korea; and
     (``expected``: layer -> codes) every expected region has its feature."""
     import json
-
-    from siting._yaml import decode_text
-    from siting.data.geometry import feature_problems
 
     out: list[Problem] = []
     codes: dict[str, set[str]] = {}

@@ -33,7 +33,6 @@ from siting.data.sigungu import load_sigungu
 from siting.data.tables import (
     DECISION_COLUMNS,
     FACILITY_COLUMNS,
-    read_csv,
     read_indicators,
     read_optional,
     read_regions,
@@ -49,12 +48,10 @@ __all__ = [
     "Value",
     "describe_value",
     "load_dataset",
-    "read_csv",
     "resolve_conflicts",
     "value_tier",
 ]
 
-_read_csv = read_csv  # the name analysis.backtest imports
 
 
 def resolve_conflicts(values: list[Value], sources: dict[str, Source]) -> list[Value]:

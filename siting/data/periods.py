@@ -10,6 +10,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 _PART = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _SHORT_END = re.compile(r"^(\d{2})(?:-(\d{2}))?$")
@@ -60,8 +61,10 @@ def _parse_part(text: str) -> tuple[date, date]:
     return _bounds(year, month, day)
 
 
+@lru_cache(maxsize=4096)
 def parse_period(text: str) -> Period:
-    """Parse a period string; raise ``ValueError`` with a readable message when it is malformed."""
+    """Parse a period string; raise ``ValueError`` with a readable message when it is malformed.
+    Memoised (a Period is frozen): sorting and dating periods parse the same few texts often."""
     raw = str(text).strip()
     try:
         if ".." in raw:
