@@ -22,13 +22,10 @@ import pytest
 from siting.data.datafiles import VALUE_COLUMNS
 from siting.data.dataset import load_dataset
 from siting.engine.score import score
+from siting.outputs.map_geometry import _encode_geometry, _outline_lines
 from siting.outputs.maps import (
     ATTRIBUTION,
     MetricLayer,
-    _encode_geometry,
-    _json_for_script,
-    _outline_lines,
-    _safe_url,
     build_map,
     load_boundaries,
     ramp_color,
@@ -36,6 +33,8 @@ from siting.outputs.maps import (
     robustness_layer,
     write_comparison_map,
 )
+from siting.outputs.maps import json_for_script as _json_for_script
+from siting.outputs.maps import safe_url as _safe_url
 from siting.scenario.config import load_scenario
 
 REPO = Path(__file__).resolve().parents[1]
@@ -1082,7 +1081,11 @@ def test_thermal_and_reference_facilities(tmp_path: Path, sido_geojson: Path) ->
     assert json.dumps("거리 기준점 (1)")[1:-1] in page
     assert json.dumps("대형 화력발전소 (3)")[1:-1] in page
     shown = re.findall(r"(feature_group_fac\d+)\.addTo\(map_main\)", page)
-    by_group = {g["group"]: k for k, g in groups.items()}
+    # facility layer k of the JSON is folium's group fac{k} (the template hands them over in order)
+    kinds = [g["kind"] for g in config(page)["facilities"]]
+    by_group = {f"feature_group_fac{k}": kind for k, kind in enumerate(kinds)}
+    boot = re.search(r"facilities: \[([^\]]*)\]", page)
+    assert boot and boot.group(1).split(", ") == list(by_group)
     assert {by_group.get(x) for x in shown} & {
         "thermal_plant",
         "reference_point",
@@ -1127,7 +1130,7 @@ def test_map_texts_follow_the_language() -> None:
 
 def test_locale_files_have_the_same_keys() -> None:
     """The page strings live in siting/_assets/locales/{ko,en}.json: every key in both."""
-    from siting.outputs.maps import _LOCALES
+    from siting.outputs.maps.style import _LOCALES
 
     def keys(d: dict, prefix: str = "") -> set[str]:
         out = set()

@@ -430,8 +430,8 @@
     if (dec.layer) {
       cfg.layers.forEach(function (l, k) {
         if (l.key !== dec.layer || k === ctx.state.active) return;
-        cfg.layers.forEach(function (o) { if (ctx.map.hasLayer(root[o.group])) ctx.map.removeLayer(root[o.group]); });
-        ctx.map.addLayer(root[l.group]);
+        ctx.groups.forEach(function (g) { if (ctx.map.hasLayer(g)) ctx.map.removeLayer(g); });
+        ctx.map.addLayer(ctx.groups[k]);
         ctx.setActive(k);
       });
     }
