@@ -196,7 +196,6 @@ def _config(
 ) -> dict[str, Any]:
     """The page's JSON block: geometry, regions, layers' styles, facilities, islands."""
     sig = ds.level == Level.SIGUNGU
-    (s, w), (n, e) = shapes.bounds
     return {
         "lang": lang,
         "level": str(ds.level),
@@ -229,35 +228,43 @@ def _config(
             }
             for lay in layers
         ],
-        "facilities": [
-            {
-                "kind": fg.kind,
-                "label": fg.label,
-                "color": fg.styles[0][0].color,
-                "radius": fg.styles[0][0].radius,
-                "hollow": fg.styles[0][0].hollow,
-                "styles": [
-                    {k: getattr(st, k) for k in ("kind", "color", "radius", "hollow", "square")}
-                    for st, _ in fg.styles
-                ],
-                "items": [{"lat": f.lat, "lon": f.lon, "name": f.name, "k": f.k} for f in fg.items],
-            }
-            for fg in facs
-        ],
+        "facilities": [_facility_config(fg) for fg in facs],
         "tiles": has_tiles,
-        "islands": [
-            {
-                "name": isl.name[lang],
-                "label": [isl.lat, isl.lon],
-                "region": next(c for c in isl.regions if c in codes),
-                "dot": isl.dot,
-            }
-            for isl in ISLANDS
-            if any(c in codes for c in isl.regions)
-            and s <= isl.lat <= n
-            and w - 0.05 <= isl.lon <= e + 0.05
-        ],
+        "islands": _islands(codes, shapes.bounds, lang),
     }
+
+
+def _facility_config(fg: FacilityGroup) -> dict[str, Any]:
+    first = fg.styles[0][0]
+    return {
+        "kind": fg.kind,
+        "label": fg.label,
+        "color": first.color,
+        "radius": first.radius,
+        "hollow": first.hollow,
+        "styles": [
+            {k: getattr(st, k) for k in ("kind", "color", "radius", "hollow", "square")}
+            for st, _ in fg.styles
+        ],
+        "items": [{"lat": f.lat, "lon": f.lon, "name": f.name, "k": f.k} for f in fg.items],
+    }
+
+
+def _islands(codes: Sequence[str], bounds: Sequence[Sequence[float]], lang: str) -> list:
+    """The small islands inside the map's bounds whose region is on the map."""
+    (s, w), (n, e) = bounds
+    return [
+        {
+            "name": isl.name[lang],
+            "label": [isl.lat, isl.lon],
+            "region": next(c for c in isl.regions if c in codes),
+            "dot": isl.dot,
+        }
+        for isl in ISLANDS
+        if any(c in codes for c in isl.regions)
+        and s <= isl.lat <= n
+        and w - 0.05 <= isl.lon <= e + 0.05
+    ]
 
 
 def _cards(
@@ -298,6 +305,21 @@ def _whatif(result: Result, lang: str) -> tuple[str, dict[str, Any]]:
     return whatif_json(payload, for_html=True), ui
 
 
+def _overviews(
+    results: Sequence[Result],
+    extra: Sequence[MetricLayer],
+    metric_overviews: Mapping[int, TextOverview],
+    lang: str,
+) -> list[Overview | TextOverview]:
+    out: list[Overview | TextOverview] = [overview(r, f"r{k}", lang) for k, r in enumerate(results)]
+    for k, ml in enumerate(extra):
+        if k in metric_overviews:
+            out.append(metric_overviews[k])
+        elif ml.notes:
+            out.append(text_overview(f"m{k}", ml.name, ml.notes))
+    return out
+
+
 def build(
     results: Sequence[Result],
     *,
@@ -328,14 +350,6 @@ def build(
     facs = facility_groups(ds, lang)
     m, groups, has_tiles = _folium_map(layers, facs, lang, tiles, active)
     cards = _cards(results, extra_layers, metric_results, lang)
-    overviews: list[Overview | TextOverview] = [
-        overview(r, f"r{k}", lang) for k, r in enumerate(results)
-    ]
-    for k, ml in enumerate(extra_layers):
-        if metric_overviews and k in metric_overviews:
-            overviews.append(metric_overviews[k])
-        elif ml.notes:
-            overviews.append(text_overview(f"m{k}", ml.name, ml.notes))
     page = Page(
         lang=lang,
         title=title or (t["title_sigungu"] if sig else t["title"]),
@@ -351,7 +365,7 @@ def build(
         hashes=" · ".join(r.hash for r in results),
         layers=layers,
         facilities=facs,
-        overviews=overviews,
+        overviews=_overviews(results, extra_layers, metric_overviews or {}, lang),
         cards=cards,
         shared_rows=share_rows(cards),
         tiles=has_tiles,

@@ -87,22 +87,7 @@ def _comparison_overview(cmp: Comparison, k: int, key: str, lang: str) -> TextOv
         ("weighted Spearman r_w", f"{pair.weighted_spearman:.3f}"),
         ("WS", f"{pair.ws_similarity:.3f}"),
     ]
-    names = {c.id: c.indicator.name(lang) for r in (base, other) for c in r.criteria}
-    names["adjustments"] = t["adjustment"]
-    movers, drivers = [], []
-    for mv in (m for m in cmp.movers if m.scenario == b):
-        sign = f"+{mv.change}" if mv.change > 0 else f"\u2212{-mv.change}"
-        movers.append(
-            (
-                ds.region_name(mv.region, lang),
-                t["rank_fmt"].format(r=mv.rank_a),
-                t["rank_fmt"].format(r=mv.rank_b),
-                sign,
-                "st-up" if mv.change > 0 else "st-down",
-            )
-        )
-        why = ", ".join(f"{names.get(c, c)} {d:+.1f}" for c, d in mv.drivers)
-        drivers.append(f"{t['drivers']}: {why}" if why else "")
+    movers, drivers = _movers(cmp, k, lang)
     only = tuple(
         (t["only_in"].format(s=name), ", ".join(ds.region_name(c, lang) for c in codes))
         for name, codes in ((a, pair.only_in_a), (b, pair.only_in_b))
@@ -122,6 +107,30 @@ def _comparison_overview(cmp: Comparison, k: int, key: str, lang: str) -> TextOv
         [t["rank_change_desc"].format(a=a, b=b), t["compare_hint"]],
         panel,
     )
+
+
+def _movers(cmp: Comparison, k: int, lang: str) -> tuple[list, list[str]]:
+    """The biggest movers of pair ``k`` (region, ranks, sign, class) and their drivers."""
+    t = T[lang]
+    base, other = cmp.results[0], cmp.results[k + 1]
+    ds, b = base.dataset, other.scenario.name or "2"
+    names = {c.id: c.indicator.name(lang) for r in (base, other) for c in r.criteria}
+    names["adjustments"] = t["adjustment"]
+    movers, drivers = [], []
+    for mv in (m for m in cmp.movers if m.scenario == b):
+        sign = f"+{mv.change}" if mv.change > 0 else f"\u2212{-mv.change}"
+        movers.append(
+            (
+                ds.region_name(mv.region, lang),
+                t["rank_fmt"].format(r=mv.rank_a),
+                t["rank_fmt"].format(r=mv.rank_b),
+                sign,
+                "st-up" if mv.change > 0 else "st-down",
+            )
+        )
+        why = ", ".join(f"{names.get(c, c)} {d:+.1f}" for c, d in mv.drivers)
+        drivers.append(f"{t['drivers']}: {why}" if why else "")
+    return movers, drivers
 
 
 def write_comparison_map(

@@ -66,23 +66,24 @@ def facility_groups(ds: Dataset, lang: str) -> list[FacilityGroup]:
     layers: dict[str, list[str]] = {}  # layer key -> its kinds, in style-file order
     for kind in kinds:
         layers.setdefault(_LAYER_OF_KIND.get(kind, kind), []).append(kind)
-    out = []
-    for key, members in layers.items():
-        styles = tuple((kind_style(k), facility_label(k, lang)) for k in members)
-        rows = [(f, k) for k, kind in enumerate(members) for f in by_kind[kind]]
-        rows.sort(key=lambda fk: (fk[0].get("sido", ""), fk[0].get("id", "")))
-        items = tuple(
-            _facility(ds, f, k, styles[k][1], lang) for f, k in rows if _position(f) is not None
-        )
-        if items:
-            out.append(
-                FacilityGroup(
-                    kind=key,
-                    label=facility_label(key, lang) if key in FACILITY_LAYERS else styles[0][1],
-                    styles=styles,
-                    present=tuple(sorted({it.k for it in items})),
-                    shown=any(st.shown for st, _ in styles),
-                    items=items,
-                )
-            )
-    return out
+    groups = (_group(ds, key, members, by_kind, lang) for key, members in layers.items())
+    return [g for g in groups if g.items]
+
+
+def _group(
+    ds: Dataset, key: str, members: list[str], by_kind: dict[str, list], lang: str
+) -> FacilityGroup:
+    styles = tuple((kind_style(k), facility_label(k, lang)) for k in members)
+    rows = [(f, k) for k, kind in enumerate(members) for f in by_kind[kind]]
+    rows.sort(key=lambda fk: (fk[0].get("sido", ""), fk[0].get("id", "")))
+    items = tuple(
+        _facility(ds, f, k, styles[k][1], lang) for f, k in rows if _position(f) is not None
+    )
+    return FacilityGroup(
+        kind=key,
+        label=facility_label(key, lang) if key in FACILITY_LAYERS else styles[0][1],
+        styles=styles,
+        present=tuple(sorted({it.k for it in items})),
+        shown=any(st.shown for st, _ in styles),
+        items=items,
+    )

@@ -267,16 +267,7 @@ def metric_layer(
         stops = tuple(reversed(stops))
     styles, tips, labels = {}, {}, {}
     for c in codes:
-        v = vals[c]
-        extra = [m.labels[c]] if c in m.labels else []
-        text = t["legend_no_value"] if v is None else m.format(v)
-        if v is None:
-            styles[c] = {"color": NO_DATA_FILL, "pattern": m.missing_pattern}
-        else:
-            frac = (min(max(v, lo), hi) - lo) / (hi - lo)
-            styles[c] = {"color": ramp_color(stops, frac), "pattern": None}
-        tips[c] = [ds.region_name(c, lang), f"{m.name}: {text}", *extra]
-        labels[c] = "—" if v is None else text
+        styles[c], tips[c], labels[c] = _metric_region(m, c, vals[c], ds, lang, stops, lo, hi)
     rows = []
     if any(v is None for v in vals.values()):
         rows.append(
@@ -298,6 +289,26 @@ def metric_layer(
     return LayerView(
         key, m.name, "metric", result_index, styles, tips, labels, legend, table, order=chosen
     )
+
+
+def _metric_region(
+    m: MetricLayer,
+    c: str,
+    v: float | None,
+    ds: Dataset,
+    lang: str,
+    stops: Sequence[str],
+    lo: float,
+    hi: float,
+) -> tuple:
+    """(style, tooltip lines, label) of region ``c`` under metric ``m``."""
+    extra = [m.labels[c]] if c in m.labels else []
+    text = T[lang]["legend_no_value"] if v is None else m.format(v)
+    tip = [ds.region_name(c, lang), f"{m.name}: {text}", *extra]
+    if v is None:
+        return {"color": NO_DATA_FILL, "pattern": m.missing_pattern}, tip, "—"
+    frac = (min(max(v, lo), hi) - lo) / (hi - lo)
+    return {"color": ramp_color(stops, frac), "pattern": None}, tip, text
 
 
 def _missing_class(m: MetricLayer) -> str:

@@ -72,15 +72,19 @@ class MetricLayer:
         if self.percent and not self.signed:
             return pct_text(v, self.decimals)
         x = 100 * v if self.percent else v
-        sign = "+" if self.signed and x > 0 else ""
         if self.percent and 0 < abs(x) < 0.5 * 10**-self.decimals:
             return f"<{10**-self.decimals:g} %"
-        text = f"{sign}{x:,.{self.decimals}f}"
-        if self.signed and text.startswith("-"):
-            text = "\u2212" + text[1:]  # a real minus sign
-        if self.signed and text.lstrip("+\u2212").strip("0.,") == "":
-            text = text.lstrip("+\u2212")  # no sign on zero
+        text = self._signed(x) if self.signed else f"{x:,.{self.decimals}f}"
         return text + (" %" if self.percent else (f" {self.unit}" if self.unit else ""))
+
+    def _signed(self, x: float) -> str:
+        """'+3', '\u22123' (a real minus sign), '0' (no sign on zero)."""
+        text = f"{'+' if x > 0 else ''}{x:,.{self.decimals}f}"
+        if text.startswith("-"):
+            text = "\u2212" + text[1:]
+        if text.lstrip("+\u2212").strip("0.,") == "":
+            text = text.lstrip("+\u2212")
+        return text
 
 
 # ---------------------------------------------------------------------------- legend, table

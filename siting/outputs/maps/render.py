@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import re
+import sys
 from functools import cache
 from importlib import resources
 from types import SimpleNamespace
@@ -96,10 +97,26 @@ def layer_name(text: str, dots: Any = ()) -> str:
     return str(templates().get_template("parts.html").module.layer_name(text, dots))
 
 
+def _import_folium() -> Any:
+    """folium, imported without pandas: folium imports pandas only to accept DataFrames
+    (``try: import pandas except ImportError``), which the map never passes, and pandas is a
+    third of folium's import time. If pandas is already loaded nothing changes."""
+    if "folium" in sys.modules or "pandas" in sys.modules:
+        import folium
+
+        return folium
+    sys.modules["pandas"] = None  # type: ignore[assignment]  # makes `import pandas` fail
+    try:
+        import folium
+    finally:
+        del sys.modules["pandas"]
+    return folium
+
+
 @cache
 def _folium_types() -> SimpleNamespace:
     """folium subclasses for the page, made on first use (folium is imported lazily)."""
-    import folium
+    folium = _import_folium()
     import jinja2
     from branca.element import Element, Figure, MacroElement
 
