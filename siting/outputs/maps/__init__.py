@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from siting.outputs.map_geometry import load_boundaries, load_outlines
-from siting.outputs.maps.build import build
+from siting.outputs.maps.build import build_page
 from siting.outputs.maps.compare import (
     rank_change_layers,
     robustness_layer,
@@ -124,7 +124,7 @@ def build_map(
         With one result: embed the what-if panel (sliders per criterion, every shipped
         scenario of the level as a preset, YAML download, state in the URL hash).
     """
-    return build(
+    return build_page(
         results,
         lang=lang,
         tiles=tiles,

@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from siting.data.dataset import Dataset
     from siting.engine.result import Result
 
-__all__ = ["build"]
+__all__ = ["build_page"]
 
 _TOP_SIGUNGU = 10
 
@@ -320,7 +320,7 @@ def _overviews(
     return out
 
 
-def build(
+def build_page(
     results: Sequence[Result],
     *,
     lang: str = "ko",

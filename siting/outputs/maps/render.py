@@ -16,6 +16,8 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from siting._errors import SitingError
+from siting.data.cache import cache_dir
+from siting.data.cache import enabled as cache_enabled
 from siting.outputs.maps.model import Page
 from siting.outputs.maps.style import NO_DATA_FILL, json_for_script
 
@@ -66,6 +68,19 @@ def _leaflet_js() -> str:
     return re.sub(r"\n//# sourceMappingURL=\S+\s*$", "\n", js)
 
 
+def _bytecode_cache(jinja2: Any) -> Any:
+    """Compiled templates kept in the cache folder (checked against the source's checksum
+    and the Python and Jinja versions by Jinja), unless the cache is off."""
+    if not cache_enabled():
+        return None
+    folder = cache_dir() / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder), "siting-map-%s.cache")
+
+
 @cache
 def templates() -> jinja2.Environment:
     """The map's Jinja2 environment (autoescape on; partials compacted, see _KEEP_LINES)."""
@@ -84,6 +99,7 @@ def templates() -> jinja2.Environment:
 
     return jinja2.Environment(
         loader=Loader(),
+        bytecode_cache=_bytecode_cache(jinja2),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
