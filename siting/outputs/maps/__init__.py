@@ -24,11 +24,8 @@ The output is deterministic: the same inputs give byte-identical HTML.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
-
 from siting.outputs.map_geometry import load_boundaries, load_outlines
-from siting.outputs.maps.build import build_page
+from siting.outputs.maps.build import build_map
 from siting.outputs.maps.compare import (
     rank_change_layers,
     robustness_layer,
@@ -50,9 +47,6 @@ from siting.outputs.maps.style import (
     ramp_color,
     safe_url,
 )
-
-if TYPE_CHECKING:
-    from siting.engine.result import Result
 
 __all__ = [
     "ATTRIBUTION",
@@ -81,57 +75,3 @@ __all__ = [
 ]
 
 ATTRIBUTION = "행정구역 경계: 국토지리정보원(NGII), 2023-09-15"
-
-
-def build_map(
-    results: Sequence[Result],
-    *,
-    lang: str = "ko",
-    tiles: str | None = None,
-    extra_layers: Sequence[MetricLayer] = (),
-    title: str | None = None,
-    boundaries: Any = None,
-    outlines: Any = None,
-    label_top: int | None = None,
-    whatif: bool = True,
-) -> str:
-    """One self-contained HTML page with a choropleth per result (exclusive layers).
-
-    Parameters
-    ----------
-    results
-        One or more results over the same regions; each becomes a choropleth layer, the first
-        is shown on opening. Cards and the ranked table follow the layer shown.
-    lang
-        ``"ko"`` or ``"en"``: names of regions, criteria and all page text.
-    tiles
-        ``None`` (default: no base map, fully offline), a folium/xyzservices provider name or
-        an URL template with ``{z}/{x}/{y}``.
-    extra_layers
-        :class:`MetricLayer` objects, drawn as further exclusive layers with their own legend.
-    title
-        Page title (default: a title in ``lang``).
-    boundaries
-        A GeoJSON FeatureCollection or GeoDataFrame of the regions' polygons with a ``code``
-        property; default :func:`load_boundaries` (시도 or 시군구, after the dataset's level).
-    outlines
-        Polygons drawn as thin lines on top (not interactive); default :func:`load_outlines`
-        (the 시도 outlines on a 시군구 map, none on a 시도 map); ``False`` for none.
-    label_top
-        Name only the best ``label_top`` regions on the map (default: 10 at 시군구 level,
-        every region at 시도 level).
-    whatif
-        With one result: embed the what-if panel (sliders per criterion, every shipped
-        scenario of the level as a preset, YAML download, state in the URL hash).
-    """
-    return build_page(
-        results,
-        lang=lang,
-        tiles=tiles,
-        extra_layers=extra_layers,
-        title=title,
-        boundaries=boundaries,
-        outlines=outlines,
-        label_top=label_top,
-        whatif=whatif,
-    )

@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from siting.data.dataset import Dataset
     from siting.engine.result import Result
 
-__all__ = ["build_page"]
+__all__ = ["build_map"]
 
 _TOP_SIGUNGU = 10
 
@@ -320,7 +320,7 @@ def _overviews(
     return out
 
 
-def build_page(
+def build_map(
     results: Sequence[Result],
     *,
     lang: str = "ko",
@@ -333,11 +333,40 @@ def build_page(
     metric_results: Sequence[int] = (),
     metric_overviews: Mapping[int, TextOverview] | None = None,
     active: int = 0,
-    whatif: bool = False,
+    whatif: bool = True,
 ) -> str:
-    """:func:`siting.outputs.maps.build_map` with the hooks of the comparison map: the result
-    whose cards each metric layer opens, overview panels for metric layers (keyed by their
-    index) and the layer shown on opening."""
+    """One self-contained HTML page with a choropleth per result (exclusive layers).
+
+    Parameters
+    ----------
+    results
+        One or more results over the same regions; each becomes a choropleth layer, the first
+        is shown on opening. Cards and the ranked table follow the layer shown.
+    lang
+        ``"ko"`` or ``"en"``: names of regions, criteria and all page text.
+    tiles
+        ``None`` (default: no base map, fully offline), a folium/xyzservices provider name or
+        an URL template with ``{z}/{x}/{y}``.
+    extra_layers
+        :class:`MetricLayer` objects, drawn as further exclusive layers with their own legend.
+    title
+        Page title (default: a title in ``lang``).
+    boundaries
+        A GeoJSON FeatureCollection or GeoDataFrame of the regions' polygons with a ``code``
+        property; default :func:`load_boundaries` (시도 or 시군구, after the dataset's level).
+    outlines
+        Polygons drawn as thin lines on top (not interactive); default :func:`load_outlines`
+        (the 시도 outlines on a 시군구 map, none on a 시도 map); ``False`` for none.
+    label_top
+        Name only the best ``label_top`` regions on the map (default: 10 at 시군구 level,
+        every region at 시도 level).
+    metric_results, metric_overviews, active
+        For comparison maps: the result whose cards each extra layer opens (default the
+        first), overview panels of extra layers by index, the layer shown on opening.
+    whatif
+        With one result: embed the what-if panel (sliders per criterion, every shipped
+        scenario of the level as a preset, YAML download, state in the URL hash).
+    """
     _check(results, lang)
     t = T[lang]
     first = results[0]

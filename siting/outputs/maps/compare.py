@@ -11,7 +11,7 @@ import numpy as np
 from siting._errors import SitingError
 from siting.analysis.sensitivity import monte_carlo
 from siting.data.levels import Level
-from siting.outputs.maps.build import build_page
+from siting.outputs.maps.build import build_map
 from siting.outputs.maps.files import write_map
 from siting.outputs.maps.model import ComparisonPanel, MetricLayer, TextOverview
 from siting.outputs.maps.panels import text_overview
@@ -148,7 +148,7 @@ def write_comparison_map(
     results = list(cmp.results)
     changes = rank_change_layers(cmp, lang)
     sig = results[0].dataset.level == Level.SIGUNGU
-    page = build_page(
+    page = build_map(
         results,
         lang=lang,
         tiles=tiles,

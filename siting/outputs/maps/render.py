@@ -110,7 +110,7 @@ def templates() -> jinja2.Environment:
 
 def layer_name(text: str, dots: Any = ()) -> str:
     """A layer's label in Leaflet's layer control (HTML there), escaped by the template."""
-    return str(templates().get_template("parts.html").module.layer_name(text, dots))
+    return str(templates().get_template("common.html").module.layer_name(text, dots))
 
 
 def _import_folium() -> Any:
