@@ -109,8 +109,11 @@ def templates() -> jinja2.Environment:
 
 
 def layer_name(text: str, dots: Any = ()) -> str:
-    """A layer's label in Leaflet's layer control (HTML there), escaped by the template."""
-    return str(templates().get_template("common.html").module.layer_name(text, dots))
+    """A layer's label in Leaflet's layer control (HTML there), escaped by the template.
+    Braces become character references too: folium compiles the script it renders as a
+    template once more (``Element(script(...))``), so '{{ }}' in a name would be evaluated."""
+    html = str(templates().get_template("common.html").module.layer_name(text, dots))
+    return html.replace("{", "&#123;").replace("}", "&#125;")
 
 
 def _import_folium() -> Any:
