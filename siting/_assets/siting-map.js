@@ -1,8 +1,9 @@
 /* siting map page behaviour (MIT, siting project).
  * Data comes from the JSON block #siting-data; every rich piece of HTML (tables, legends,
- * cards, shared card rows, popups) was written and escaped by Python. This script only toggles
- * it, clones <template> elements, and builds tooltips and labels with textContent: it never
- * assigns data to innerHTML. */
+ * cards, shared card rows, popups) was written and escaped by the page's Jinja2 templates
+ * (siting/_assets/templates/map). This script only toggles it, clones <template> elements, and
+ * builds tooltips and labels with textContent: it never assigns data to innerHTML. folium's
+ * script hands over the map objects through SitingMap.start (templates/map/boot.js). */
 (function () {
   "use strict";
   var SMALL = { "11": 1, "26": 1, "27": 1, "28": 1, "29": 1, "30": 1, "31": 1, "36": 1 };
@@ -16,7 +17,7 @@
   }
   function all(sel) { return Array.prototype.slice.call(document.querySelectorAll(sel)); }
 
-  // rings come as [x0, y0, dx1, dy1, ...] in 1e-4 degree (see siting.maps._delta)
+  // rings come as [x0, y0, dx1, dy1, ...] in 1e-4 degree (see siting.outputs.map_geometry._delta)
   function decodeLine(ring, lonLat) {
     var out = new Array(ring.length / 2), x = 0, y = 0;
     for (var i = 0; i < ring.length; i += 2) {
