@@ -13,6 +13,7 @@ import time
 from siting._io import atomic_write
 from siting.data.datafiles import VALUE_COLUMNS, rewrite_values, write_csv
 from siting.data.dataset import load_dataset
+from siting.data.shapes import SHAPED_LAYERS, build_shapes, shapes_path
 from siting.data.sigungu import (
     MAP_FILE,
     UNIT_COLUMNS,
@@ -39,6 +40,9 @@ def main() -> int:
     map_changed = not mpath.exists() or mpath.read_bytes() != layer
     if map_changed and not check:
         atomic_write(mpath, layer)
+        # the layer's derived map values (label points, outlines) follow it, or validate flags them
+        spath = shapes_path(mpath)
+        atomic_write(spath, build_shapes(mpath, SHAPED_LAYERS[MAP_FILE.as_posix()]))
     units_changed = units_changed or map_changed
     t2 = time.perf_counter()
     computed = spatial_rows(ds, units) + ai_project_rows(ds, rows)

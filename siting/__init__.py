@@ -34,7 +34,7 @@ _API = {
     "build_map": "siting.api",
     "save_map": "siting.api",
     "Dataset": "siting.data.dataset",
-    "Scenario": "siting.scenario.config",
+    "Scenario": "siting.scenario.model",
     "Result": "siting.engine.result",
     "SitingError": "siting._errors",
 }
@@ -72,7 +72,7 @@ if TYPE_CHECKING:
     )
     from siting.data.dataset import Dataset
     from siting.engine.result import Result
-    from siting.scenario.config import Scenario
+    from siting.scenario.model import Scenario
 
 
 def __getattr__(name: str) -> Any:

@@ -37,134 +37,154 @@ def _key_text(node: Any) -> Any:
     return node.value if isinstance(node, yaml.ScalarNode) else None
 
 
-def _compose(loader: Any, file: str) -> Any:
-    """Build the node graph of a single-document stream from parser events, with limits."""
-    import yaml
-    from yaml import events as ev
+class _Composer:
+    """Builds the node graph of a single-document stream from parser events, with limits."""
 
-    loader.get_event()  # StreamStart
-    if loader.check_event(ev.StreamEndEvent):
-        loader.get_event()
-        return None
-    loader.get_event()  # DocumentStart
-    anchors: dict[str, Any] = {}
-    # each frame: [node, pending key node or None, expanded size, {key: line}]
-    stack: list[list[Any]] = []
-    root: Any = None
-    aliases = 0
+    def __init__(self, loader: Any, file: str) -> None:
+        import yaml
 
-    def attach(node: Any, size: int) -> None:
-        nonlocal root
-        if not stack:
-            root = node
+        self.yaml = yaml
+        self.loader = loader
+        self.file = file
+        self.anchors: dict[str, Any] = {}
+        # each frame: [node, pending key node or None, expanded size, {key: line}]
+        self.stack: list[list[Any]] = []
+        self.root: Any = None
+        self.aliases = 0
+
+    def compose(self) -> Any:
+        from yaml import events as ev
+
+        loader = self.loader
+        loader.get_event()  # StreamStart
+        if loader.check_event(ev.StreamEndEvent):
+            loader.get_event()
+            return None
+        loader.get_event()  # DocumentStart
+        handlers = (
+            (ev.AliasEvent, self._alias),
+            (ev.ScalarEvent, self._scalar),
+            (ev.SequenceStartEvent | ev.MappingStartEvent, self._start),
+            (ev.SequenceEndEvent | ev.MappingEndEvent, self._end),
+        )
+        while not isinstance(event := loader.get_event(), ev.DocumentEndEvent):
+            for kind, handle in handlers:
+                if isinstance(event, kind):
+                    handle(event)
+                    break
+        if not loader.check_event(ev.StreamEndEvent):
+            raise _limit(
+                "more than one YAML document in the file",
+                self.file,
+                loader.peek_event().start_mark,
+                "remove the '---' separator and everything after it, or split the file",
+            )
+        return self.root
+
+    def _alias(self, event: Any) -> None:
+        self.aliases += 1
+        if self.aliases > MAX_ALIASES:
+            raise _limit(
+                f"too many aliases (more than {MAX_ALIASES})",
+                self.file,
+                event.start_mark,
+                "write the values out instead of referring to them with '*name'",
+            )
+        node = self.anchors.get(event.anchor)
+        if node is None:
+            raise _limit(
+                f"unknown alias '*{event.anchor}'",
+                self.file,
+                event.start_mark,
+                f"define '&{event.anchor}' before using it",
+            )
+        if any(frame[0] is node for frame in self.stack):
+            raise _limit(
+                f"alias '*{event.anchor}' refers to a value that contains it",
+                self.file,
+                event.start_mark,
+                "remove the self-reference",
+            )
+        self._attach(node, getattr(node, "_siting_size", 1))
+
+    def _tag(self, cls: Any, event: Any, value: Any) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(cls, value, event.implicit)
+        return tag
+
+    def _scalar(self, event: Any) -> None:
+        cls = self.yaml.ScalarNode
+        node = cls(
+            self._tag(cls, event, event.value),
+            event.value,
+            event.start_mark,
+            event.end_mark,
+            style=event.style,
+        )
+        if event.anchor:
+            self.anchors[event.anchor] = node
+        self._attach(node, 1)
+
+    def _start(self, event: Any) -> None:
+        if len(self.stack) >= MAX_DEPTH:
+            raise _limit(
+                f"nesting deeper than {MAX_DEPTH} levels",
+                self.file,
+                event.start_mark,
+                "a scenario needs only a few levels (criteria: id: key: value)",
+            )
+        is_seq = isinstance(event, self.yaml.events.SequenceStartEvent)
+        cls = self.yaml.SequenceNode if is_seq else self.yaml.MappingNode
+        tag = self._tag(cls, event, None)
+        node = cls(tag, [], event.start_mark, event.end_mark, flow_style=event.flow_style)
+        if event.anchor:
+            self.anchors[event.anchor] = node
+        self.stack.append([node, None, 1, {}])
+
+    def _end(self, event: Any) -> None:
+        node, _, size, _ = self.stack.pop()
+        node.end_mark = event.end_mark
+        node._siting_size = size
+        self._attach(node, size)
+
+    def _attach(self, node: Any, size: int) -> None:
+        if not self.stack:
+            self.root = node
             return
-        frame = stack[-1]
+        frame = self.stack[-1]
         frame[2] += size
         if frame[2] > MAX_NODES:
             raise _limit(
                 f"the document is too large once aliases are expanded (over {MAX_NODES:,} values)",
-                file,
+                self.file,
                 node.start_mark,
                 "write the values out, or use fewer '*alias' references",
             )
         parent = frame[0]
-        if isinstance(parent, yaml.SequenceNode):
+        if isinstance(parent, self.yaml.SequenceNode):
             parent.value.append(node)
         elif frame[1] is None:
             frame[1] = node
         else:
-            key = frame[1]
-            text = _key_text(key)
-            if text is not None and text != "<<":
-                seen: dict[str, int] = frame[3]
-                line = key.start_mark.line + 1
-                if text in seen:
-                    raise SitingError(
-                        f"duplicate key {text!r} (first at line {seen[text]}, again at line "
-                        f"{line})",
-                        file=file,
-                        line=line,
-                        key=str(text),
-                        fix="keep one of them: YAML would silently use the last",
-                    )
-                seen[text] = line
-            parent.value.append((key, node))
+            self._check_duplicate(frame[1], frame[3])
+            parent.value.append((frame[1], node))
             frame[1] = None
 
-    while True:
-        event = loader.get_event()
-        if isinstance(event, ev.DocumentEndEvent):
-            break
-        if isinstance(event, ev.AliasEvent):
-            aliases += 1
-            if aliases > MAX_ALIASES:
-                raise _limit(
-                    f"too many aliases (more than {MAX_ALIASES})",
-                    file,
-                    event.start_mark,
-                    "write the values out instead of referring to them with '*name'",
-                )
-            node = anchors.get(event.anchor)
-            if node is None:
-                raise _limit(
-                    f"unknown alias '*{event.anchor}'",
-                    file,
-                    event.start_mark,
-                    f"define '&{event.anchor}' before using it",
-                )
-            if any(frame[0] is node for frame in stack):
-                raise _limit(
-                    f"alias '*{event.anchor}' refers to a value that contains it",
-                    file,
-                    event.start_mark,
-                    "remove the self-reference",
-                )
-            attach(node, getattr(node, "_siting_size", 1))
-            continue
-        if isinstance(event, ev.ScalarEvent):
-            tag = event.tag
-            if tag is None or tag == "!":
-                tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
-            node = yaml.ScalarNode(
-                tag, event.value, event.start_mark, event.end_mark, style=event.style
+    def _check_duplicate(self, key: Any, seen: dict[str, int]) -> None:
+        text = _key_text(key)
+        if text is None or text == "<<":
+            return
+        line = key.start_mark.line + 1
+        if text in seen:
+            raise SitingError(
+                f"duplicate key {text!r} (first at line {seen[text]}, again at line {line})",
+                file=self.file,
+                line=line,
+                key=str(text),
+                fix="keep one of them: YAML would silently use the last",
             )
-            if event.anchor:
-                anchors[event.anchor] = node
-            attach(node, 1)
-            continue
-        if isinstance(event, ev.SequenceStartEvent | ev.MappingStartEvent):
-            if len(stack) >= MAX_DEPTH:
-                raise _limit(
-                    f"nesting deeper than {MAX_DEPTH} levels",
-                    file,
-                    event.start_mark,
-                    "a scenario needs only a few levels (criteria: id: key: value)",
-                )
-            is_seq = isinstance(event, ev.SequenceStartEvent)
-            cls = yaml.SequenceNode if is_seq else yaml.MappingNode
-            tag = event.tag
-            if tag is None or tag == "!":
-                tag = loader.resolve(cls, None, event.implicit)
-            node = cls(tag, [], event.start_mark, event.end_mark, flow_style=event.flow_style)
-            if event.anchor:
-                anchors[event.anchor] = node
-            stack.append([node, None, 1, {}])
-            continue
-        if isinstance(event, ev.SequenceEndEvent | ev.MappingEndEvent):
-            node, _, size, _ = stack.pop()
-            node.end_mark = event.end_mark
-            node._siting_size = size
-            attach(node, size)
-            continue
-    if not loader.check_event(ev.StreamEndEvent):
-        extra = loader.peek_event()
-        raise _limit(
-            "more than one YAML document in the file",
-            file,
-            extra.start_mark,
-            "remove the '---' separator and everything after it, or split the file",
-        )
-    return root
+        seen[text] = line
 
 
 def _walk(root: Any, lines: dict[KeyPath, int]) -> None:
@@ -203,7 +223,7 @@ def load_yaml_text(text: str, file: str) -> tuple[Any, dict[KeyPath, int]]:
         )
     loader = _loader_class()(text)
     try:
-        node = _compose(loader, file)
+        node = _Composer(loader, file).compose()
         data = None if node is None else loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -10,13 +10,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from siting._errors import SitingError
 from siting.data.dataset import Dataset
 from siting.data.dataset import load_dataset as _load_dataset
 from siting.data.regions import RegionResolver
 from siting.engine.score import score as _score
-from siting.scenario.config import Scenario, _check_weights, _merge, _problems_from_validation
-from siting.scenario.config import load_scenario as _load_scenario_file
+from siting.scenario.loading import load_scenario as _load_scenario
+from siting.scenario.model import Scenario
 
 if TYPE_CHECKING:
     from siting.analysis.backtest import Backtest
@@ -48,26 +47,7 @@ def load_dataset(path: str | Path | None = None, level: str = "sido") -> Dataset
 def load_scenario(ref: str | Path | Mapping[str, Any], data: str | Path | None = None) -> Scenario:
     """A scenario from a bundled name (``"base"``), a YAML path, or a dict with the same keys as
     the YAML format (``extends`` included) — validated the same way in all three cases."""
-    if not isinstance(ref, Mapping):
-        return _load_scenario_file(ref, data)
-    doc = dict(ref)
-    name = str(doc.get("name") or "scenario")
-    if doc.get("extends"):
-        parent = _load_scenario_file(str(doc["extends"]), data)
-        base = parent.model_dump(mode="json", exclude_none=True)
-        doc = _merge(base, {k: v for k, v in doc.items() if k != "extends"})
-    doc["name"] = name
-    try:
-        scenario = Scenario.model_validate(doc)
-    except Exception as exc:  # pydantic.ValidationError: one problem per key, as for YAML
-        from pydantic import ValidationError
-
-        if not isinstance(exc, ValidationError):
-            raise
-        raise SitingError.from_problems(_problems_from_validation(exc, "<dict>", {})) from None
-    scenario._file = "<dict>"
-    _check_weights(scenario)
-    return scenario
+    return _load_scenario(ref, data)
 
 
 def score(dataset: Dataset, scenario: Scenario | str | Path | Mapping[str, Any]) -> Result:

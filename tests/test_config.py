@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from siting._errors import SitingError
-from siting.scenario.config import load_scenario
+from siting.data.levels import Level
+from siting.scenario.loading import load_scenario
 
 
 def write(tmp: Path, name: str, text: str) -> Path:
@@ -130,7 +131,7 @@ def test_error_in_parent_names_the_parent_file(tmp_path: Path) -> None:
 
 
 def test_bundled_scenarios_load_and_describe_themselves() -> None:
-    from siting.scenario.config import available_scenarios
+    from siting.scenario.loading import available_scenarios
 
     names = available_scenarios()
     assert {"base", "power-first", "talent-and-research", "balanced-development"} <= set(names)
@@ -142,7 +143,7 @@ def test_bundled_scenarios_load_and_describe_themselves() -> None:
 
 
 def test_texts_take_a_string_or_both_languages(tmp_path: Path) -> None:
-    from siting.scenario.config import LocalText, text
+    from siting.scenario.text import LocalText, text
 
     p = write(
         tmp_path,
@@ -196,7 +197,8 @@ def test_bad_two_language_text_names_file_and_line(tmp_path: Path, value: str) -
 def test_shipped_scenarios_carry_both_languages() -> None:
     import re
 
-    from siting.scenario.config import LocalText, available_scenarios
+    from siting.scenario.loading import available_scenarios
+    from siting.scenario.text import LocalText
 
     hangul = re.compile("[가-힣]")
     for n in available_scenarios():
@@ -213,3 +215,43 @@ def test_shipped_scenarios_carry_both_languages() -> None:
             latin = len(re.findall("[A-Za-z]", t.en))
             assert latin > len(hangul.findall(t.en)), (n, where)
             assert len(hangul.findall(t.ko)) > len(re.findall("[A-Za-z]", t.ko)), (n, where)
+
+
+# ------------------------------------------------------------------ dicts, as files
+
+
+def test_a_dict_loads_like_the_same_yaml_file(tmp_path: Path) -> None:
+    """A dict and a YAML file with the same keys give the same scenario (same fingerprint)."""
+    doc = {"name": "mine", "extends": "base", "criteria": {"grdp": {"weight": 20}}}
+    p = write(tmp_path, "mine.yaml", "name: mine\nextends: base\ncriteria: {grdp: {weight: 20}}\n")
+    from_dict, from_file = load_scenario(doc), load_scenario(p)
+    assert from_dict.fingerprint == from_file.fingerprint
+    assert from_dict.description == from_file.description
+    assert from_dict.chain[0] == "<dict>" and from_dict.chain[1:] == from_file.chain[1:]
+    assert from_dict.where("criteria", "grdp") == ("<dict>", None)
+    assert from_dict.where("criteria", "power_self_sufficiency")[0].endswith("base.yaml")
+    assert doc == {"name": "mine", "extends": "base", "criteria": {"grdp": {"weight": 20}}}
+
+
+@pytest.mark.parametrize(
+    ("doc", "message"),
+    [
+        ({"criteria": {"x": {"weight": 0}}}, "all weights are zero"),
+        ({"criteria": {}}, "no criteria"),
+        ({"criteria": {"x": {"wieght": 1}}}, "did you mean 'weight'"),
+        ({"extends": "no-such-scenario", "criteria": {"x": {"weight": 1}}}, "does not point"),
+        ({"extends": "base", "criteria": {"grdp": {"weight": -1}}}, "must not be negative"),
+    ],
+)
+def test_a_bad_dict_gets_the_checks_of_a_file(doc: dict, message: str) -> None:
+    with pytest.raises(SitingError) as exc:
+        load_scenario(doc)
+    assert message in exc.value.format() and "<dict>" in exc.value.format()
+
+
+def test_level_is_the_level_enum(tmp_path: Path) -> None:
+    assert load_scenario("sigungu-own-data").level is Level.SIGUNGU
+    assert load_scenario("base").level is None
+    with pytest.raises(SitingError) as exc:
+        load_scenario(write(tmp_path, "a.yaml", "level: dong\ncriteria: {x: {weight: 1}}\n"))
+    assert "'sido' or 'sigungu'" in exc.value.format() and exc.value.as_problems()[0].line == 1

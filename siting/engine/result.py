@@ -7,12 +7,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from siting.data.dataset import describe_value
+from siting.data.levels import Level
+from siting.data.regions import RegionResolver
+from siting.scenario.text import text
+
 if TYPE_CHECKING:
     import pandas as pd
 
     from siting.data.dataset import Dataset, Indicator
     from siting.engine.transform import ValueFunction
-    from siting.scenario.config import Scenario
+    from siting.scenario.model import Scenario
 
 
 @dataclass(frozen=True)
@@ -240,7 +245,7 @@ class Result:
     @property
     def by_units(self) -> bool:
         """Scored at 시군구 level, where values may be inherited from the province."""
-        return self.dataset.level == "sigungu"
+        return self.dataset.level == Level.SIGUNGU
 
     def inherited_summary(self) -> str:
         """One line: how much of the weight rests on the units' own values, and the policies."""
@@ -282,45 +287,11 @@ class Result:
     def explain(self, region: str, lang: str = "en") -> dict[str, Any]:
         """Everything behind one region's score, JSON-ready; ``region`` as a code or any name
         the CLI accepts (경북, Gyeongbuk; 포항, 경북 포항시 at 시군구 level)."""
-        from siting.data.dataset import describe_value
-        from siting.data.regions import RegionResolver
-
         if region not in self.regions:
             region = RegionResolver(self.dataset).resolve(region)
         i = self.index(region)
         ds = self.dataset
-        rows = []
-        for j, c in enumerate(self.criteria):
-            val = ds.lookup(region, c.id, c.period)
-            others = [describe_value(ds, v) for v in ds.observations(region, c.id) if v is not val]
-            rows.append(
-                {
-                    "criterion": c.id,
-                    "name_ko": c.indicator.name_ko,
-                    "name_en": c.indicator.name_en,
-                    "unit": c.indicator.unit,
-                    "period": c.period,
-                    "raw": None if np.isnan(self.raw[i, j]) else float(self.raw[i, j]),
-                    "transformed": None
-                    if np.isnan(self.transformed[i, j])
-                    else round(float(self.transformed[i, j]), 4),
-                    "imputed": bool(self.imputed[i, j]),
-                    "missing_policy": c.missing,
-                    "weight_pct": round(100 * c.weight, 2),
-                    "contribution": None
-                    if np.isnan(self.transformed[i, j])
-                    else round(float(self.contributions[i, j]), 3),
-                    "value_function": c.value_function.describe(lang),
-                    "evidence": describe_value(ds, val) if val else None,
-                    "inherited_from": (
-                        ds.parent.region_name(val.inherited)
-                        if val and val.inherited and ds.parent is not None
-                        else None
-                    ),
-                    **({"inherited_policy": c.inherited} if self.by_units else {}),
-                    "other_observations": others,
-                }
-            )
+        rows = [self._explain_criterion(i, j, lang) for j in range(len(self.criteria))]
         return {
             "region": region,
             "name_ko": ds.region_name(region, "ko", short=False),
@@ -344,9 +315,36 @@ class Result:
             "hash": self.hash,
         }
 
-    def meta(self) -> dict[str, Any]:
-        from siting.scenario.config import text
+    def _explain_criterion(self, i: int, j: int, lang: str) -> dict[str, Any]:
+        """One criterion of :meth:`explain`: value, score, points and the evidence behind them."""
+        ds, c, region = self.dataset, self.criteria[j], self.regions[i]
+        val = ds.lookup(region, c.id, c.period)
+        others = [describe_value(ds, v) for v in ds.observations(region, c.id) if v is not val]
+        scored = not np.isnan(self.transformed[i, j])
+        return {
+            "criterion": c.id,
+            "name_ko": c.indicator.name_ko,
+            "name_en": c.indicator.name_en,
+            "unit": c.indicator.unit,
+            "period": c.period,
+            "raw": None if np.isnan(self.raw[i, j]) else float(self.raw[i, j]),
+            "transformed": round(float(self.transformed[i, j]), 4) if scored else None,
+            "imputed": bool(self.imputed[i, j]),
+            "missing_policy": c.missing,
+            "weight_pct": round(100 * c.weight, 2),
+            "contribution": round(float(self.contributions[i, j]), 3) if scored else None,
+            "value_function": c.value_function.describe(lang),
+            "evidence": describe_value(ds, val) if val else None,
+            "inherited_from": (
+                ds.parent.region_name(val.inherited)
+                if val and val.inherited and ds.parent is not None
+                else None
+            ),
+            **({"inherited_policy": c.inherited} if self.by_units else {}),
+            "other_observations": others,
+        }
 
+    def meta(self) -> dict[str, Any]:
         return {
             "scenario": self.scenario.name,
             "description": text(self.scenario.description, "en").strip(),

@@ -67,31 +67,12 @@ def make_value_function(
     """Build a value function; missing ``lo``/``hi`` come from the observed data's min/max."""
     where = where or {}
     scale = scale or ("steps" if steps else "target" if target is not None else "linear")
-    obs = observed[np.isfinite(observed)]
-    from_data = lo is None or hi is None
     if scale == "steps":
-        if not steps:
-            raise SitingError(
-                "scale: steps needs a 'steps:' list",
-                fix="add steps: [{at: 0, score: 0.2}, ...]",
-                **where,
-            )  # type: ignore[arg-type]
-        ordered = tuple(sorted((float(a), float(s)) for a, s in steps))
-        return ValueFunction("steps", direction, steps=ordered, below=below or 0.0)
-    lo_v = float(lo) if lo is not None else (float(obs.min()) if obs.size else 0.0)
-    hi_v = float(hi) if hi is not None else (float(obs.max()) if obs.size else 1.0)
+        return _steps_function(direction, steps, below, where)
+    lo_v, hi_v = _bounds(observed, lo, hi)
+    from_data = lo is None or hi is None
     if scale == "target":
-        if target is None:
-            raise SitingError("scale: target needs 'target:'", fix="add e.g. target: 100", **where)  # type: ignore[arg-type]
-        if not (lo_v <= target <= hi_v) or lo_v == hi_v:
-            raise SitingError(
-                f"target {target:g} must lie between lo {lo_v:g} and hi {hi_v:g}",
-                fix="set lo below and hi above the target",
-                **where,  # type: ignore[arg-type]
-            )
-        return ValueFunction(
-            "target", direction, lo_v, hi_v, target=float(target), bounds_from_data=from_data
-        )
+        return _target_function(direction, lo_v, hi_v, target, from_data, where)
     if lo is not None and hi is not None and lo >= hi:
         raise SitingError(
             f"lo ({lo:g}) must be smaller than hi ({hi:g})",
@@ -106,6 +87,51 @@ def make_value_function(
             **where,  # type: ignore[arg-type]
         )
     return ValueFunction(scale, direction, lo_v, hi_v, offset=off, bounds_from_data=from_data)
+
+
+def _bounds(observed: np.ndarray, lo: float | None, hi: float | None) -> tuple[float, float]:
+    """``lo`` and ``hi`` as given, else the observed minimum and maximum (0 and 1 without data)."""
+    obs = observed[np.isfinite(observed)]
+    lo_v = float(lo) if lo is not None else (float(obs.min()) if obs.size else 0.0)
+    hi_v = float(hi) if hi is not None else (float(obs.max()) if obs.size else 1.0)
+    return lo_v, hi_v
+
+
+def _steps_function(
+    direction: str,
+    steps: list[tuple[float, float]] | None,
+    below: float | None,
+    where: dict[str, object],
+) -> ValueFunction:
+    if not steps:
+        raise SitingError(
+            "scale: steps needs a 'steps:' list",
+            fix="add steps: [{at: 0, score: 0.2}, ...]",
+            **where,  # type: ignore[arg-type]
+        )
+    ordered = tuple(sorted((float(a), float(s)) for a, s in steps))
+    return ValueFunction("steps", direction, steps=ordered, below=below or 0.0)
+
+
+def _target_function(
+    direction: str,
+    lo: float,
+    hi: float,
+    target: float | None,
+    from_data: bool,
+    where: dict[str, object],
+) -> ValueFunction:
+    if target is None:
+        raise SitingError("scale: target needs 'target:'", fix="add e.g. target: 100", **where)  # type: ignore[arg-type]
+    if not (lo <= target <= hi) or lo == hi:
+        raise SitingError(
+            f"target {target:g} must lie between lo {lo:g} and hi {hi:g}",
+            fix="set lo below and hi above the target",
+            **where,  # type: ignore[arg-type]
+        )
+    return ValueFunction(
+        "target", direction, lo, hi, target=float(target), bounds_from_data=from_data
+    )
 
 
 def apply(vf: ValueFunction, x: np.ndarray) -> np.ndarray:

@@ -5,16 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from siting.data.dataset import load_dataset
+from siting.scenario.model import Scenario
+
 
 def scenario_schema(data: str | Path | None = None) -> dict[str, Any]:
-    from siting.scenario.config import Scenario
-
     schema = Scenario.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "siting scenario"
     try:
-        from siting.data.dataset import load_dataset
-
         ds = load_dataset(data, strict=False)
     except Exception:
         return schema
