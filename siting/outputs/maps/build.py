@@ -35,7 +35,7 @@ from siting.outputs.maps.style import (
     method_name,
 )
 from siting.outputs.whatif import shipped_presets, whatif_json, whatif_payload
-from siting.scenario.config import text
+from siting.scenario.text import text
 
 if TYPE_CHECKING:
     from siting.data.dataset import Dataset

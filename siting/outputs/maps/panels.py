@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from siting.data.levels import Level
 from siting.outputs.maps.model import ComparisonPanel, Overview, TextOverview
 from siting.outputs.maps.style import T
-from siting.scenario.config import text
+from siting.scenario.text import text
 
 if TYPE_CHECKING:
     from siting.data.dataset import Dataset
