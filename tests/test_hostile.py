@@ -916,9 +916,10 @@ def test_good_tiles_are_accepted(tiles: str) -> None:
 
 
 def test_tiles_host_is_escaped_in_the_page(tmp_path: Path) -> None:
-    from siting.outputs.maps import _e
+    # the tile attribution is HTML in Leaflet; it is made by the same template as layer names
+    from siting.outputs.maps.render import layer_name
 
-    assert _e('<img src=x onerror="x">') == "&lt;img src=x onerror=&quot;x&quot;&gt;"
+    assert layer_name('<img src=x onerror="x">') == "&lt;img src=x onerror=&#34;x&#34;&gt;"
 
 
 # =============================================================================== browser

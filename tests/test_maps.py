@@ -22,13 +22,10 @@ import pytest
 from siting.data.datafiles import VALUE_COLUMNS
 from siting.data.dataset import load_dataset
 from siting.engine.score import score
+from siting.outputs.map_geometry import _encode_geometry, _outline_lines
 from siting.outputs.maps import (
     ATTRIBUTION,
     MetricLayer,
-    _encode_geometry,
-    _json_for_script,
-    _outline_lines,
-    _safe_url,
     build_map,
     load_boundaries,
     ramp_color,
@@ -36,6 +33,8 @@ from siting.outputs.maps import (
     robustness_layer,
     write_comparison_map,
 )
+from siting.outputs.maps import json_for_script as _json_for_script
+from siting.outputs.maps import safe_url as _safe_url
 from siting.scenario.config import load_scenario
 
 REPO = Path(__file__).resolve().parents[1]
@@ -1082,7 +1081,11 @@ def test_thermal_and_reference_facilities(tmp_path: Path, sido_geojson: Path) ->
     assert json.dumps("거리 기준점 (1)")[1:-1] in page
     assert json.dumps("대형 화력발전소 (3)")[1:-1] in page
     shown = re.findall(r"(feature_group_fac\d+)\.addTo\(map_main\)", page)
-    by_group = {g["group"]: k for k, g in groups.items()}
+    # facility layer k of the JSON is folium's group fac{k} (the template hands them over in order)
+    kinds = [g["kind"] for g in config(page)["facilities"]]
+    by_group = {f"feature_group_fac{k}": kind for k, kind in enumerate(kinds)}
+    boot = re.search(r"facilities: \[([^\]]*)\]", page)
+    assert boot and boot.group(1).split(", ") == list(by_group)
     assert {by_group.get(x) for x in shown} & {
         "thermal_plant",
         "reference_point",
@@ -1127,7 +1130,7 @@ def test_map_texts_follow_the_language() -> None:
 
 def test_locale_files_have_the_same_keys() -> None:
     """The page strings live in siting/_assets/locales/{ko,en}.json: every key in both."""
-    from siting.outputs.maps import _LOCALES
+    from siting.outputs.maps.style import _LOCALES
 
     def keys(d: dict, prefix: str = "") -> set[str]:
         out = set()
@@ -1167,3 +1170,76 @@ def test_robustness_one_percent_rule_and_card(data_dir: Path) -> None:
     for c, v in lay.values.items():
         row = re.search(rf'<tr data-region="{c}".*?</tr>', table, re.S)
         assert row and (v is None or f">{pct_text(v)}<" in row.group(0)), c
+
+
+# ------------------------------------------------------------------ model, templates, folium
+
+
+def test_page_text_is_never_run_as_a_template(data_dir: Path) -> None:
+    """Text from data reaches the page as text: template syntax in it is not evaluated (the
+    page's HTML is added to folium's figure as rendered content, not as template source)."""
+    marker = "{{ 6 * 7 }}{% if true %}EVALUATED-q7{% endif %}"
+    layer = MetricLayer(
+        name=marker, values={"11": 1.0}, description=marker, notes=(marker,), card=True
+    )
+    page = build_map([result_for(data_dir)], extra_layers=[layer])
+    assert marker in page  # the page's own HTML
+    # in the layer control (HTML set by Leaflet) braces are character references
+    in_control = marker.replace("{", "\\u0026#123;").replace("}", "\\u0026#125;")  # as JSON
+    assert in_control in page
+    assert "EVALUATED-q7" not in page.replace(marker, "").replace(in_control, "")
+
+
+def test_folium_objects_are_handed_to_the_script(page: str) -> None:
+    """folium's script hands the map, the groups and the control to SitingMap.start; the
+    JSON block names none of them (the script never looks up globals by name)."""
+    cfg = config(page)
+    boot = re.search(r"SitingMap\.start\(\{(.*?)\}\);", page, re.S)
+    assert boot, "no hand-over of the map objects"
+    body = boot.group(1)
+    assert "map: map_main" in body and "control: layer_control_control" in body
+    assert "labels: feature_group_labels" in body
+    layers = re.search(r"layers: \[([^\]]*)\]", body)
+    assert layers and layers.group(1).split(", ") == [
+        f"feature_group_layer{k}" for k in range(len(cfg["layers"]))
+    ]
+    assert not {"map", "control", "labels"} & set(cfg)
+    assert all("group" not in lay for lay in cfg["layers"] + cfg["facilities"])
+    # folium's own script comes last, after the page's data and scripts it calls
+    assert page.index('id="siting-data"') < page.index("SitingMap.start(")
+    assert page.index("window.SitingMap = {") < page.index("SitingMap.start(")
+
+
+def test_facility_styles_and_labels_come_from_the_data_files(page: str) -> None:
+    from importlib import resources
+
+    styles = json.loads(
+        resources.files("siting").joinpath("_assets", "map-styles.json").read_text("utf-8")
+    )["facility_kinds"]
+    from siting.outputs.maps.style import _LOCALES
+
+    for kind in styles:  # every styled kind has a label in both languages
+        assert kind in _LOCALES["ko"]["facility_kinds"] and kind in _LOCALES["en"]["facility_kinds"]
+    for fg in config(page)["facilities"]:
+        for st in fg["styles"]:
+            spec = styles[st["kind"]]
+            assert (st["color"], st["radius"], st["hollow"], st["square"]) == (
+                spec["color"],
+                spec["radius"],
+                spec["hollow"],
+                spec["square"],
+            )
+        assert fg["label"] == _LOCALES["ko"]["facility_kinds"][fg["kind"]]
+
+
+def test_templates_escape_and_compact() -> None:
+    """The page's templates autoescape, and the partials are compacted when loaded (no line
+    breaks inside a card, so no stray spaces between inline elements)."""
+    from siting.outputs.maps.render import templates
+
+    env = templates()
+    assert env.autoescape is True
+    common = env.get_template("common.html").module
+    assert str(common.layer_name('<b>"x"</b>')) == "&lt;b&gt;&#34;x&#34;&lt;/b&gt;"
+    src = env.loader.get_source(env, "card.html")[0]  # type: ignore[union-attr]
+    assert "\n" not in src

@@ -25,7 +25,7 @@
     return f % 2 === 0 ? f : f + 1;
   }
   function hex(h) { return [1, 3, 5].map(function (i) { return parseInt(h.slice(i, i + 2), 16); }); }
-  /** siting.maps.ramp_color */
+  /** siting.outputs.maps.style.ramp_color */
   function ramp(stops, t) {
     t = Math.min(1, Math.max(0, t));
     var x = t * (stops.length - 1);
@@ -232,7 +232,7 @@
       if (note) note.hidden = isLoaded;
     }
     // the criterion rows of a card (loaded scenario only: a preset has other criteria):
-    // points 100 x weight x score and the weight bar, as siting.maps draws them
+    // points 100 x weight x score and the weight bar, as siting.outputs.maps draws them
     function updateBars(card, i, res, isLoaded) {
       if (st.view !== 0) return false;
       var lis = card.querySelectorAll("ol.st-crit > li");
@@ -430,8 +430,8 @@
     if (dec.layer) {
       cfg.layers.forEach(function (l, k) {
         if (l.key !== dec.layer || k === ctx.state.active) return;
-        cfg.layers.forEach(function (o) { if (ctx.map.hasLayer(root[o.group])) ctx.map.removeLayer(root[o.group]); });
-        ctx.map.addLayer(root[l.group]);
+        ctx.groups.forEach(function (g) { if (ctx.map.hasLayer(g)) ctx.map.removeLayer(g); });
+        ctx.map.addLayer(ctx.groups[k]);
         ctx.setActive(k);
       });
     }

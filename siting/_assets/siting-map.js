@@ -1,8 +1,9 @@
 /* siting map page behaviour (MIT, siting project).
  * Data comes from the JSON block #siting-data; every rich piece of HTML (tables, legends,
- * cards, shared card rows, popups) was written and escaped by Python. This script only toggles
- * it, clones <template> elements, and builds tooltips and labels with textContent: it never
- * assigns data to innerHTML. */
+ * cards, shared card rows, popups) was written and escaped by the page's Jinja2 templates
+ * (siting/_assets/templates/map). This script only toggles it, clones <template> elements, and
+ * builds tooltips and labels with textContent: it never assigns data to innerHTML. folium's
+ * script hands over the map objects through SitingMap.start (templates/map/boot.js). */
 (function () {
   "use strict";
   var SMALL = { "11": 1, "26": 1, "27": 1, "28": 1, "29": 1, "30": 1, "31": 1, "36": 1 };
@@ -16,7 +17,7 @@
   }
   function all(sel) { return Array.prototype.slice.call(document.querySelectorAll(sel)); }
 
-  // rings come as [x0, y0, dx1, dy1, ...] in 1e-4 degree (see siting.maps._delta)
+  // rings come as [x0, y0, dx1, dy1, ...] in 1e-4 degree (see siting.outputs.map_geometry._delta)
   function decodeLine(ring, lonLat) {
     var out = new Array(ring.length / 2), x = 0, y = 0;
     for (var i = 0; i < ring.length; i += 2) {
@@ -32,9 +33,10 @@
       : { type: "MultiPolygon", coordinates: polys };
   }
 
-  function init() {
+  // objs: folium's map, layer groups and layer control, handed over by the page's template
+  function init(objs) {
     var cfg = JSON.parse(document.getElementById("siting-data").textContent);
-    var map = window[cfg.map];
+    var map = objs.map;
     if (!map) return;
     var t0 = (window.performance && performance.now) ? performance.now() : 0;
     if (location.hash === "#static") document.body.classList.add("st-static");
@@ -99,7 +101,7 @@
       if (built[k]) return;
       built[k] = true;
       var lc = cfg.layers[k];
-      var group = window[lc.group];
+      var group = objs.layers[k];
       var sig = cfg.level === "sigungu";
       var regions = L.geoJSON(cfg.geometry, {
         style: function (f) {
@@ -128,7 +130,7 @@
     function restyle(k) {
       var sh = shapesOf[k];
       if (!sh) return;
-      var group = window[cfg.layers[k].group];
+      var group = objs.layers[k];
       sh.regions.setStyle(sh.style);
       if (sh.hatch) group.removeLayer(sh.hatch);
       sh.hatch = hatchLayer(cfg.layers[k]);
@@ -136,7 +138,7 @@
     }
 
     // ---------------------------------------------------------------- labels
-    var labelGroup = window[cfg.labels];
+    var labelGroup = objs.labels;
     var labelNodes = {};
     var labelInner = {};  // 시도 map: code -> {inner, dx, dy} (dx, dy: the fixed nudge)
     var callouts = [];  // 시군구: the labelled regions of the active layer, most important first
@@ -345,7 +347,7 @@
 
     // ---------------------------------------------------------------- facilities
     cfg.facilities.forEach(function (fg, k) {
-      var group = window[fg.group];
+      var group = objs.facilities[k];
       fg.items.forEach(function (it, j) {
         var st = (fg.styles && fg.styles[it.k]) || fg;
         var mk;
@@ -389,8 +391,8 @@
     var facRows = all(".st-legend-fac .st-legend-row");
     function refreshFacLegend() {
       facRows.forEach(function (row) {
-        var fg = cfg.facilities[Number(row.getAttribute("data-fac"))];
-        row.hidden = !(fg && map.hasLayer(window[fg.group]));
+        var group = objs.facilities[Number(row.getAttribute("data-fac"))];
+        row.hidden = !(group && map.hasLayer(group));
       });
       var box = document.querySelector(".st-legend-fac");
       if (box) box.hidden = facRows.every(function (r) { return r.hidden; });
@@ -479,7 +481,7 @@
     }
 
     map.on("baselayerchange", function (e) {
-      cfg.layers.forEach(function (lc, k) { if (window[lc.group] === e.layer) setActive(k); });
+      objs.layers.forEach(function (g, k) { if (g === e.layer) setActive(k); });
     });
     all("table.st-rank tbody tr").forEach(function (tr) {
       function go() { select(tr.getAttribute("data-region"), true); }
@@ -502,7 +504,7 @@
     var whatif = null;
     if (window.SitingMapWhatIf && document.getElementById("siting-whatif")) {
       whatif = window.SitingMapWhatIf.attach({
-        cfg: cfg, map: map, state: state, select: select, setActive: setActive, restyle: restyle,
+        cfg: cfg, map: map, groups: objs.layers, state: state, select: select, setActive: setActive, restyle: restyle,
         refresh: function () { lastLabelLayer = ""; refreshPanels(); },
         hooks: hooks
       });
@@ -518,6 +520,12 @@
     document.body.setAttribute("data-ready", "1");
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  // called by the page's template once folium's script made the map (see boot.js)
+  window.SitingMap = {
+    start: function (objs) {
+      if (document.readyState === "loading") {
+        document.addEventListener("DOMContentLoaded", function () { init(objs); });
+      } else init(objs);
+    }
+  };
 })();

@@ -6,17 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from siting._errors import SitingError
-from siting.outputs.maps import (
-    MetricLayer,
-    T,
-    _build,
-    _e,
-    _num,
-    _text_overview,
-    pct_text,
-    write_map,
-)
+from siting.analysis.sensitivity import monte_carlo
+from siting.data.levels import Level
+from siting.outputs.maps.build import build_map
+from siting.outputs.maps.files import write_map
+from siting.outputs.maps.model import ComparisonPanel, MetricLayer, TextOverview
+from siting.outputs.maps.panels import text_overview
+from siting.outputs.maps.style import T, num, pct_text
 
 if TYPE_CHECKING:
     from siting.analysis.compare import Comparison
@@ -73,7 +72,7 @@ def rank_change_layers(cmp: Comparison, lang: str = "ko") -> list[MetricLayer]:
     return out
 
 
-def _comparison_overview(cmp: Comparison, k: int, key: str, lang: str) -> str:
+def _comparison_overview(cmp: Comparison, k: int, key: str, lang: str) -> TextOverview:
     """The side panel of rank-change layer ``k``: the sign, agreement and biggest movers."""
     t = T[lang]
     base, other = cmp.results[0], cmp.results[k + 1]
@@ -88,39 +87,50 @@ def _comparison_overview(cmp: Comparison, k: int, key: str, lang: str) -> str:
         ("weighted Spearman r_w", f"{pair.weighted_spearman:.3f}"),
         ("WS", f"{pair.ws_similarity:.3f}"),
     ]
-    table = "".join(f'<tr><td>{_e(x)}</td><td class="st-num">{_e(y)}</td></tr>' for x, y in rows)
-    names = {c.id: c.indicator.name(lang) for r in (base, other) for c in r.criteria}
-    names["adjustments"] = t["adjustment"]
-    movers = []
-    for mv in (m for m in cmp.movers if m.scenario == b):
-        cls = "st-up" if mv.change > 0 else "st-down"
-        sign = f"+{mv.change}" if mv.change > 0 else f"\u2212{-mv.change}"
-        why = ", ".join(f"{names.get(c, c)} {d:+.1f}" for c, d in mv.drivers)
-        movers.append(
-            f"<li><b>{_e(ds.region_name(mv.region, lang))}</b> "
-            f"{_e(t['rank_fmt'].format(r=mv.rank_a))} → {_e(t['rank_fmt'].format(r=mv.rank_b))} "
-            f'<span class="{cls}">({_e(sign)})</span>'
-            + (f'<div class="st-vf">{_e(t["drivers"])}: {_e(why)}</div>' if why else "")
-            + "</li>"
-        )
-    parts = [
-        f"<h3>{_e(t['agreement'].format(n=pair.common))}</h3>",
-        f'<table class="st-weights"><tbody>{table}</tbody></table>',
-    ]
-    if movers:
-        parts.append(f'<h3>{_e(t["movers"])}</h3><ol class="st-movers">{"".join(movers)}</ol>')
-    for name, only in ((a, pair.only_in_a), (b, pair.only_in_b)):
-        if only:
-            parts.append(
-                f'<h3>{_e(t["only_in"].format(s=name))}</h3><p class="st-desc">'
-                f"{_e(', '.join(ds.region_name(c, lang) for c in only))}</p>"
-            )
-    return _text_overview(
+    movers, drivers = _movers(cmp, k, lang)
+    only = tuple(
+        (t["only_in"].format(s=name), ", ".join(ds.region_name(c, lang) for c in codes))
+        for name, codes in ((a, pair.only_in_a), (b, pair.only_in_b))
+        if codes
+    )
+    panel = ComparisonPanel(
+        agreement_title=t["agreement"].format(n=pair.common),
+        agreement=tuple(rows),
+        movers_title=t["movers"],
+        movers=tuple(movers),
+        drivers=tuple(drivers),
+        only_in=only,
+    )
+    return text_overview(
         key,
         t["rank_change_name"].format(a=a, b=b),
         [t["rank_change_desc"].format(a=a, b=b), t["compare_hint"]],
-        "".join(parts),
+        panel,
     )
+
+
+def _movers(cmp: Comparison, k: int, lang: str) -> tuple[list, list[str]]:
+    """The biggest movers of pair ``k`` (region, ranks, sign, class) and their drivers."""
+    t = T[lang]
+    base, other = cmp.results[0], cmp.results[k + 1]
+    ds, b = base.dataset, other.scenario.name or "2"
+    names = {c.id: c.indicator.name(lang) for r in (base, other) for c in r.criteria}
+    names["adjustments"] = t["adjustment"]
+    movers, drivers = [], []
+    for mv in (m for m in cmp.movers if m.scenario == b):
+        sign = f"+{mv.change}" if mv.change > 0 else f"\u2212{-mv.change}"
+        movers.append(
+            (
+                ds.region_name(mv.region, lang),
+                t["rank_fmt"].format(r=mv.rank_a),
+                t["rank_fmt"].format(r=mv.rank_b),
+                sign,
+                "st-up" if mv.change > 0 else "st-down",
+            )
+        )
+        why = ", ".join(f"{names.get(c, c)} {d:+.1f}" for c, d in mv.drivers)
+        drivers.append(f"{t['drivers']}: {why}" if why else "")
+    return movers, drivers
 
 
 def write_comparison_map(
@@ -137,8 +147,8 @@ def write_comparison_map(
     t = T[lang]
     results = list(cmp.results)
     changes = rank_change_layers(cmp, lang)
-    sig = getattr(results[0].dataset, "level", "sido") == "sigungu"
-    page = _build(
+    sig = results[0].dataset.level == Level.SIGUNGU
+    page = build_map(
         results,
         lang=lang,
         tiles=tiles,
@@ -168,10 +178,6 @@ def robustness_layer(
     """P(top ``k``) per region under weights sampled around the scenario's
     (:func:`siting.analysis.sensitivity.monte_carlo`, the defaults of ``siting sensitivity``): a
     sequential 0–100 % layer; excluded regions are hatched. Deterministic for a seed."""
-    import numpy as np
-
-    from siting.analysis.sensitivity import monte_carlo
-
     t = T[lang]
     mc = monte_carlo(result, samples, seed, concentration)
     ptop = mc.p_top(k)
@@ -181,9 +187,9 @@ def robustness_layer(
         vals[code] = round(float(ptop[i]), 6)
         tips[code] = t["p_top_tip"].format(
             p1=pct_text(float(mc.p_first[i])),
-            med=_num(float(mc.median_rank[i]), 1),
-            lo=_num(float(mc.rank_lo[i]), 1),
-            hi=_num(float(mc.rank_hi[i]), 1),
+            med=num(float(mc.median_rank[i]), 1),
+            lo=num(float(mc.rank_lo[i]), 1),
+            hi=num(float(mc.rank_hi[i]), 1),
         )
     dist = (
         t["p_top_uniform"]

@@ -1,0 +1,213 @@
+"""Rendering of the map model: Jinja2 templates (``siting/_assets/templates/map``, autoescape
+on) for the page's own HTML, and folium for the map, through its extension points: the page
+is a folium ``Figure`` with its own template, Leaflet is inlined by emptying the map's
+``default_js``/``default_css`` and adding the vendored files to the page head, every element
+has a fixed ``_id``, and a ``MacroElement`` hands the map objects to the page's script.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import sys
+from functools import cache
+from importlib import resources
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
+
+from siting._errors import SitingError
+from siting.data.cache import cache_dir
+from siting.data.cache import enabled as cache_enabled
+from siting.outputs.maps.model import Page
+from siting.outputs.maps.style import NO_DATA_FILL, json_for_script
+
+if TYPE_CHECKING:
+    import jinja2
+
+__all__ = ["LEAFLET_VERSION", "asset_text", "render_page", "templates"]
+
+LEAFLET_VERSION = "1.9.3"
+# templates whose line breaks are part of the output; the others are compacted when loaded
+_KEEP_LINES = frozenset({"figure.html", "head.html", "scripts.html", "body.html", "boot.js"})
+
+
+@cache
+def asset_text(name: str) -> str:
+    return resources.files("siting").joinpath("_assets", name).read_text(encoding="utf-8")
+
+
+@cache
+def _asset_bytes(name: str) -> bytes:
+    return resources.files("siting").joinpath("_assets", name).read_bytes()
+
+
+def _script_text(name: str) -> str:
+    """A vendored or own script, checked to be inlinable."""
+    body = asset_text(name)
+    if "</script" in body.lower():
+        raise SitingError(f"{name} contains '</script' and cannot be inlined")
+    return body
+
+
+@cache
+def _leaflet_css() -> str:
+    """leaflet.css with its images as data: URIs (and the IE-only VML behaviour dropped)."""
+    css = asset_text("leaflet/leaflet.css")
+
+    def repl(m: re.Match[str]) -> str:
+        data = base64.b64encode(_asset_bytes("leaflet/" + m.group(1))).decode()
+        return f"url(data:image/png;base64,{data})"
+
+    css = re.sub(r"url\((images/[\w.-]+\.png)\)", repl, css)
+    return css.replace("behavior: url(#default#VML);", "")
+
+
+@cache
+def _leaflet_js() -> str:
+    js = _script_text("leaflet/leaflet.js")
+    return re.sub(r"\n//# sourceMappingURL=\S+\s*$", "\n", js)
+
+
+def _bytecode_cache(jinja2: Any) -> Any:
+    """Compiled templates kept in the cache folder (checked against the source's checksum
+    and the Python and Jinja versions by Jinja), unless the cache is off."""
+    if not cache_enabled():
+        return None
+    folder = cache_dir() / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder), "siting-map-%s.cache")
+
+
+@cache
+def templates() -> jinja2.Environment:
+    """The map's Jinja2 environment (autoescape on; partials compacted, see _KEEP_LINES)."""
+    import jinja2
+
+    class Loader(jinja2.BaseLoader):
+        def get_source(self, environment: Any, name: str) -> tuple[str, str, Any]:
+            path = f"templates/map/{name}"
+            try:
+                src = asset_text(path)
+            except FileNotFoundError as exc:
+                raise jinja2.TemplateNotFound(name) from exc
+            if name not in _KEEP_LINES:
+                src = "".join(line.strip() for line in src.splitlines())
+            return src, path, lambda: True
+
+    return jinja2.Environment(
+        loader=Loader(),
+        bytecode_cache=_bytecode_cache(jinja2),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def layer_name(text: str, dots: Any = ()) -> str:
+    """A layer's label in Leaflet's layer control (HTML there), escaped by the template.
+    Braces become character references too: folium compiles the script it renders as a
+    template once more (``Element(script(...))``), so '{{ }}' in a name would be evaluated."""
+    html = str(templates().get_template("common.html").module.layer_name(text, dots))
+    return html.replace("{", "&#123;").replace("}", "&#125;")
+
+
+def _import_folium() -> Any:
+    """folium, imported without pandas: folium imports pandas only to accept DataFrames
+    (``try: import pandas except ImportError``), which the map never passes, and pandas is a
+    third of folium's import time. If pandas is already loaded nothing changes."""
+    if "folium" in sys.modules or "pandas" in sys.modules:
+        import folium
+
+        return folium
+    sys.modules["pandas"] = None  # type: ignore[assignment]  # makes `import pandas` fail
+    try:
+        import folium
+    finally:
+        del sys.modules["pandas"]
+    return folium
+
+
+@cache
+def _folium_types() -> SimpleNamespace:
+    """folium subclasses for the page, made on first use (folium is imported lazily)."""
+    folium = _import_folium()
+    import jinja2
+    from branca.element import Element, Figure, MacroElement
+
+    env = templates()
+
+    class Html(Element):  # already rendered HTML (never compiled as a template)
+        _template = jinja2.Template("{{ this.content }}")
+
+        def __init__(self, content: str) -> None:
+            super().__init__()
+            self.content = content
+
+    class PageFigure(Figure):
+        _template = env.get_template("figure.html")
+
+        def __init__(self, lang: str, title: str, scripts: Any) -> None:
+            super().__init__()
+            self.lang, self.title, self.scripts = lang, title, scripts
+
+    class Boot(MacroElement):
+        _template = env.get_template("boot.js")
+
+        def __init__(self, **objects: Any) -> None:
+            super().__init__()
+            self._name = "SitingBoot"
+            self._id = "boot"
+            for k, v in objects.items():
+                setattr(self, k, v)
+
+    return SimpleNamespace(folium=folium, Html=Html, PageFigure=PageFigure, Boot=Boot)
+
+
+def _scripts(page: Page) -> Any:
+    import markupsafe
+
+    whatif = page.whatif
+    return markupsafe.Markup(
+        templates()
+        .get_template("scripts.html")
+        .render(
+            config=markupsafe.Markup(json_for_script(page.config)),
+            whatif=markupsafe.Markup(whatif[0]) if whatif else "",
+            whatif_ui=markupsafe.Markup(json_for_script(whatif[1])) if whatif else "",
+            whatif_js=markupsafe.Markup(_script_text("siting-whatif.js")),
+            map_whatif_js=markupsafe.Markup(_script_text("siting-map-whatif.js")),
+            map_js=markupsafe.Markup(_script_text("siting-map.js")),
+        )
+    )
+
+
+def render_page(page: Page, m: Any, groups: dict[str, Any]) -> str:
+    """The whole HTML page: ``m`` is the folium map, ``groups`` its layer groups (``layers``,
+    ``labels``, ``facilities``, ``control``), handed to the page's script."""
+    import markupsafe
+
+    ft = _folium_types()
+    env = templates()
+    m.default_js = []  # Leaflet comes inlined in the head, nothing from a CDN
+    m.default_css = []
+    ft.Boot(**groups).add_to(m)
+    fig = ft.PageFigure(page.lang, page.title, _scripts(page))
+    fig.add_child(m)
+    head = env.get_template("head.html").render(
+        version=page.version,
+        css=markupsafe.Markup(asset_text("siting-map.css")),
+        leaflet_version=LEAFLET_VERSION,
+        leaflet_js=markupsafe.Markup(_leaflet_js()),
+        leaflet_css=markupsafe.Markup(_leaflet_css()),
+    )
+    fig.header.add_child(ft.Html(head), name="siting_head")
+    body = env.get_template("body.html").render(
+        page=page, no_data=NO_DATA_FILL, leaflet_version=LEAFLET_VERSION
+    )
+    fig.html.add_child(ft.Html(body), name="siting_body")
+    return fig.render()
