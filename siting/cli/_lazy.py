@@ -1,0 +1,38 @@
+"""The library modules the commands use, executed when a command first touches them.
+
+``siting --help`` must stay under 0.3x ``python -c "import pandas"`` (issue 15), but the library
+cannot be imported that cheaply: the scenario models (pydantic) alone take about 0.4x, numpy 0.2x
+(benchmarks/bench_cli.py). So the command modules import the library at module level as any
+module does (``from siting import api``), and :func:`defer` registers these modules beforehand
+with :class:`importlib.util.LazyLoader`: each one runs on its first attribute access, i.e. when a
+command runs, never for ``--help`` or a usage error.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+
+LIBRARY = (
+    "siting.api",
+    "siting.outputs.tables",
+    "siting.outputs.export",
+    "siting.outputs.maps",
+    "siting.outputs.map_compare",
+)
+
+
+def defer(names: tuple[str, ...] = LIBRARY) -> None:
+    """Put a lazily executed module in ``sys.modules`` for each of ``names`` not yet imported."""
+    for name in names:
+        if name in sys.modules:
+            continue
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:  # pragma: no cover - a broken install
+            raise ImportError(f"cannot find {name}")
+        spec.loader = importlib.util.LazyLoader(spec.loader)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        parent, _, child = name.rpartition(".")
+        setattr(sys.modules[parent], child, module)
