@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import traceback
 from pathlib import Path
 
 import numpy as np
@@ -79,6 +80,9 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
                 code = 0
             except SystemExit as exc:
                 code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            except Exception:  # what escapes main (--debug): the interpreter prints it, exit 1
+                err.write(traceback.format_exc())
+                code = 1
             return subprocess.CompletedProcess(["siting", *args], code, _read(out), _read(err))
 
     return _run
