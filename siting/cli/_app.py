@@ -21,7 +21,7 @@ from siting import __version__
 from siting._errors import SitingError
 from siting._io import atomic_write, is_stdout
 from siting._term import escape_controls, sanitize
-from siting.data.cache import set_enabled
+from siting.data import cache
 from siting.data.levels import Level
 
 app = typer.Typer(
@@ -115,7 +115,7 @@ def _root(
         typer.echo(f"siting {__version__}")
         raise typer.Exit()
     ctx.obj = CliState(data=data, debug=debug)
-    set_enabled(not no_cache)
+    cache.set_enabled(not no_cache)
     _require_data_dir(data)
 
 

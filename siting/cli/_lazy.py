@@ -15,6 +15,7 @@ import sys
 
 LIBRARY = (
     "siting.api",
+    "siting.data.cache",
     "siting.outputs.tables",
     "siting.outputs.export",
     "siting.outputs.maps",

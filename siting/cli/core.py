@@ -22,7 +22,6 @@ from siting.cli._app import (
     state,
 )
 from siting.outputs import tables
-from siting.outputs.render import to_json
 
 
 @app.command()
@@ -97,7 +96,7 @@ def schema(output: OutputOpt = None) -> None:
 
     Examples: siting schema -o scenario.schema.json
     """
-    _emit(to_json(api.scenario_schema(state().data)), output)
+    _emit(tables.to_json(api.scenario_schema(state().data)), output)
 
 
 @app.command()

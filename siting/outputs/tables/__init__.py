@@ -3,6 +3,7 @@ returns a string (csv, json, markdown) or a rich renderable (table) for ``fmt``.
 
 from __future__ import annotations
 
+from siting.outputs.render import to_json
 from siting.outputs.report_backtest import Section, render
 from siting.outputs.tables.backtest import render_backtest, render_backtest_report
 from siting.outputs.tables.catalog import render_coverage, render_evidence
@@ -22,4 +23,5 @@ __all__ = [
     "render_explain",
     "render_rank",
     "render_sensitivity",
+    "to_json",
 ]
