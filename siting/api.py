@@ -14,26 +14,18 @@ from pydantic import ValidationError
 
 from siting._errors import Problem, SitingError
 from siting._paths import data_dir
+from siting.analysis import backtest as bt_mod
+from siting.analysis import baselines, fit
+from siting.analysis import compare as comparison
+from siting.analysis import sensitivity as sens
+from siting.analysis import validate as validate_mod
 from siting.analysis import validation as V
-from siting.analysis.backtest import DEFAULT_KINDS, Backtest, Decision, load_decisions
-from siting.analysis.backtest import backtest as _backtest
-from siting.analysis.baselines import Comparison as BaselineComparison
-from siting.analysis.baselines import compare as _baselines
-from siting.analysis.baselines import compare_items
-from siting.analysis.compare import Comparison
-from siting.analysis.compare import compare as _compare
-from siting.analysis.fit import Fit, decision_matrices, fitted_scenario_yaml, pairs_from
-from siting.analysis.fit import fit_weights as _fit
-from siting.analysis.sensitivity import Sensitivity, default_memory_limit
-from siting.analysis.sensitivity import sensitivity as _sensitivity
-from siting.analysis.validate import validate_all
 from siting.data.dataset import Dataset
 from siting.data.dataset import load_dataset as _load_dataset
 from siting.data.levels import LEVELS, Level
 from siting.data.regions import RegionResolver
 from siting.engine.score import score as _score
-from siting.outputs.maps import build_map as _build_map
-from siting.outputs.maps import write_map
+from siting.outputs import maps
 from siting.outputs.report_backtest import Section, group_of
 from siting.outputs.tables.validation import (
     Strength,
@@ -43,6 +35,7 @@ from siting.outputs.tables.validation import (
     overview_section,
     validation_sections,
 )
+from siting.scenario import schema
 from siting.scenario.config import (
     Scenario,
     _check_weights,
@@ -51,11 +44,15 @@ from siting.scenario.config import (
     available_scenarios,
 )
 from siting.scenario.config import load_scenario as _load_scenario_file
-from siting.scenario.schema import scenario_schema as _scenario_schema
 
 if TYPE_CHECKING:
     import numpy as np
 
+    from siting.analysis.backtest import Backtest, Decision
+    from siting.analysis.baselines import Comparison as BaselineComparison
+    from siting.analysis.compare import Comparison
+    from siting.analysis.fit import Fit
+    from siting.analysis.sensitivity import Sensitivity
     from siting.engine.result import Result
 
 ScenarioRef = Scenario | str | Path | Mapping[str, Any]
@@ -132,7 +129,7 @@ def compare(
 ) -> Comparison:
     """Rank agreement (Kendall τ-b, Spearman ρ, weighted Spearman, WS, top-k overlap) and movers
     between results of the same dataset; the first is the reference."""
-    return _compare(list(results), top_k=tuple(top_k), movers=movers)
+    return comparison.compare(list(results), top_k=tuple(top_k), movers=movers)
 
 
 def sensitivity(
@@ -156,14 +153,14 @@ def sensitivity(
             key="--concentration",
             fix="use e.g. --concentration 50, or --uniform",
         )
-    return _sensitivity(
+    return sens.sensitivity(
         result,
         samples,
         seed,
         concentration,
         dict(bounds) if bounds else None,
         progress=progress,
-        memory_limit=default_memory_limit() if memory_limit is None else memory_limit,
+        memory_limit=sens.default_memory_limit() if memory_limit is None else memory_limit,
         tipping_progress=tipping_progress,
     )
 
@@ -178,7 +175,7 @@ def backtest(
     path (default: the bundled decisions), ``kinds`` the decision kinds (default: siting ones)."""
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario, dataset.root)
-    return _backtest(dataset, scenario, load_decision_rows(dataset, decisions, kinds))
+    return bt_mod.backtest(dataset, scenario, load_decision_rows(dataset, decisions, kinds))
 
 
 def fit_weights(
@@ -191,19 +188,19 @@ def fit_weights(
     ``prior``)."""
     if not isinstance(prior, Scenario):
         prior = load_scenario(prior, dataset.root)
-    decs = load_decisions(dataset, str(decisions) if decisions else None, DEFAULT_KINDS)
-    return _fit(dataset, prior, decs, regularization=regularization)
+    decs = load_decision_rows(dataset, decisions)
+    return fit.fit_weights(dataset, prior, decs, regularization=regularization)
 
 
 def build_map(results: Result | Sequence[Result], lang: str = "ko", **options: Any) -> str:
     """One self-contained HTML page (no network needed) for one result or several (layers)."""
     items = [results] if not isinstance(results, Sequence) else list(results)
-    return _build_map(items, lang=lang, **options)
+    return maps.build_map(items, lang=lang, **options)
 
 
 def save_map(page: str, path: str | Path) -> Path:
     """Write a page from :func:`build_map` atomically (regular files only)."""
-    return write_map(path, page)
+    return maps.write_map(path, page)
 
 
 # ------------------------------------------------------------------ what the commands call
@@ -246,12 +243,12 @@ def validate(
 ) -> tuple[list[Problem], int]:
     """Every problem in the scenarios (default: the bundled ones) and the data, and how many
     items were checked: ``siting validate``."""
-    return validate_all(list(files), data)
+    return validate_mod.validate_all(list(files), data)
 
 
 def scenario_schema(data: str | Path | None = None) -> dict[str, Any]:
     """The JSON Schema of the scenario format (criterion ids from the data)."""
-    return _scenario_schema(data)
+    return schema.scenario_schema(data)
 
 
 def compare_scenarios(
@@ -273,7 +270,7 @@ def compare_scenarios(
     lvl = level or next((s.level for s in scs if s.level), None)
     ds = _load_dataset(data, level=Level.parse(lvl))
     ks = tuple(sorted({top_k, 5} if top_k != 5 else {3, 5}))
-    return _compare([_score(ds, sc) for sc in scs], top_k=ks, movers=movers)
+    return comparison.compare([_score(ds, sc) for sc in scs], top_k=ks, movers=movers)
 
 
 def load_decision_rows(
@@ -284,16 +281,16 @@ def load_decision_rows(
     if kinds == "all":
         chosen: tuple[str, ...] | None = None
     else:
-        chosen = tuple(kinds) if kinds else DEFAULT_KINDS
-    return load_decisions(dataset, str(path) if path else None, chosen)
+        chosen = tuple(kinds) if kinds else bt_mod.DEFAULT_KINDS
+    return bt_mod.load_decisions(dataset, str(path) if path else None, chosen)
 
 
 def backtest_with_baselines(
     dataset: Dataset, scenario: Scenario, decisions: list[Decision]
 ) -> tuple[Backtest, BaselineComparison]:
     """The backtest and the naive baselines on the same decisions: ``siting backtest``."""
-    bt = _backtest(dataset, scenario, decisions)
-    return bt, _baselines(dataset, bt)
+    bt = bt_mod.backtest(dataset, scenario, decisions)
+    return bt, baselines.compare(dataset, bt)
 
 
 def backtest_overview(
@@ -325,13 +322,13 @@ def _matrices(ds: Dataset, sc: Scenario, decs: list[Decision]):  # type: ignore[
         raise SitingError(
             "validation fits WSM weights", key="method", fix="use a wsm scenario (the default)"
         )
-    mats = decision_matrices(ds, sc, decs)
+    mats = fit.decision_matrices(ds, sc, decs)
     if not mats:
         raise SitingError("no decision can be scored", fix="check --kinds and the data dates")
     crit = list(sc.active_criteria)
     ew = sc.effective_weights()
     prior: np.ndarray = np.array([ew[c] for c in crit])
-    return mats, pairs_from(crit, mats), prior
+    return mats, fit.pairs_from(crit, mats), prior
 
 
 def validate_weights(
@@ -354,7 +351,7 @@ def validate_weights(
     ids = {it.decision for it in val.pooled_items}
     prior_items = [it for it in val.prior_items if it.decision in ids]
     models = {"fitted": val.pooled_items, f"prior ({scenario.name})": prior_items}
-    pooled = compare_items(dataset, models, decisions, decisions)
+    pooled = baselines.compare_items(dataset, models, decisions, decisions)
     return validation_sections(
         method, strength, val, pooled, decisions, len(mats), scenario.name, by
     )
@@ -371,15 +368,15 @@ def _fit_one(
 ) -> tuple[list[Section], Fit]:
     mats, pairs, prior = _matrices(ds, sc, decs)
     strength = Strength(*V.choose_regularization(mats, pairs, prior, margin=margin), regularization)
-    fit = _fit(ds, sc, decs, strength.used, margin)
+    fitted = fit.fit_weights(ds, sc, decs, strength.used, margin)
     draws, seed = bootstrap
     ci = None
     if draws > 0:
         ci = V.intervals(V.bootstrap_weights(pairs, prior, strength.used, margin, draws, seed))
     sections = fit_sections(
-        sc.name, fit, strength, len(mats), ci, bootstrap, V.indistinguishable(pairs), label
+        sc.name, fitted, strength, len(mats), ci, bootstrap, V.indistinguishable(pairs), label
     )
-    return sections, fit
+    return sections, fitted
 
 
 def fit_report(
@@ -395,9 +392,11 @@ def fit_report(
     """Weights fitted on all decisions (strength chosen by forward chaining unless given), with
     bootstrap intervals; with ``by`` each sector or kind fitted on its own:
     ``siting fit-weights``."""
-    sections, fit = _fit_one(dataset, prior, decisions, regularization, margin, (bootstrap, seed))
+    sections, fitted = _fit_one(
+        dataset, prior, decisions, regularization, margin, (bootstrap, seed)
+    )
     if by is None:
-        return sections, fit
+        return sections, fitted
     groups: dict[str, list[Decision]] = {}
     for d in decisions:
         groups.setdefault(group_of(d, by), []).append(d)
@@ -410,4 +409,9 @@ def fit_report(
             sections.append(not_fitted_section(by, g, e.message))
             continue
         sections += group_sections(by, g, more)
-    return sections, fit
+    return sections, fitted
+
+
+def fitted_scenario_yaml(prior: Scenario, fitted: Fit, decisions_file: str) -> str:
+    """A scenario file with the fitted weights and the fit report in comments (fit-weights -o)."""
+    return fit.fitted_scenario_yaml(prior, fitted, decisions_file)

@@ -5,7 +5,9 @@ cannot be imported that cheaply: the scenario models (pydantic) alone take about
 (benchmarks/bench_cli.py). So the command modules import the library at module level as any
 module does (``from siting import api``), and :func:`defer` registers these modules beforehand
 with :class:`importlib.util.LazyLoader`: each one runs on its first attribute access, i.e. when a
-command runs, never for ``--help`` or a usage error.
+command runs, never for ``--help`` or a usage error; and ``siting rank`` does not execute the
+map, export, sensitivity or validation modules that :mod:`siting.api` names (it reaches them as
+``maps.build_map``, ``fit.fit_weights``: attributes looked up when called).
 """
 
 from __future__ import annotations
@@ -13,13 +15,21 @@ from __future__ import annotations
 import importlib.util
 import sys
 
+# what siting.api and the commands use; a command executes only the modules it touches
 LIBRARY = (
     "siting.api",
+    "siting.analysis.baselines",
+    "siting.analysis.compare",
+    "siting.analysis.fit",
+    "siting.analysis.sensitivity",
+    "siting.analysis.validate",
+    "siting.analysis.validation",
     "siting.data.cache",
-    "siting.outputs.tables",
     "siting.outputs.export",
-    "siting.outputs.maps",
     "siting.outputs.map_compare",
+    "siting.outputs.maps",
+    "siting.outputs.tables",
+    "siting.scenario.schema",
 )
 
 
