@@ -302,3 +302,24 @@ def test_help_loads_no_heavy_library() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert proc.stderr.strip().splitlines()[-1] == "[]", proc.stderr
+
+
+def test_in_process_runs_share_no_state(run, data_copy: Path) -> None:
+    """--data, $SITING_DATA, --no-cache and COLUMNS of one in-process run do not reach the next
+    (what a fresh process per command guarantees)."""
+
+    def hash_of(proc) -> str:  # type: ignore[no-untyped-def]
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout.strip().splitlines()[-1].split(",")[-1]
+
+    bundled = hash_of(run("rank", "-f", "csv"))
+    base = data_copy / "scenarios" / "base.yaml"
+    base.write_text(base.read_text(encoding="utf-8").replace("weight: 15", "weight: 40", 1))
+    other = hash_of(run("--data", str(data_copy), "--no-cache", "rank", "-f", "csv"))
+    assert other != bundled
+    assert hash_of(run("rank", "-f", "csv")) == bundled
+    assert hash_of(run("rank", "-f", "csv", env={"SITING_DATA": str(data_copy)})) == other
+    assert hash_of(run("rank", "-f", "csv")) == bundled
+    narrow = run("rank", env={"COLUMNS": "60"}).stdout
+    wide = run("rank").stdout
+    assert max(map(len, narrow.splitlines())) <= 60 < max(map(len, wide.splitlines()))
