@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from siting.analysis.backtest import Backtest, Decision
     from siting.analysis.baselines import Comparison as BaselineComparison
     from siting.analysis.compare import Comparison
-    from siting.analysis.fit import Fit
+    from siting.analysis.fit import DecisionMatrix, Fit, Pairs
     from siting.analysis.sensitivity import Sensitivity
     from siting.engine.result import Result
 
@@ -314,7 +314,9 @@ def backtest_overview(
     return [overview_section(runs)]
 
 
-def _matrices(ds: Dataset, sc: Scenario, decs: list[Decision]):  # type: ignore[no-untyped-def]
+def _matrices(
+    ds: Dataset, sc: Scenario, decs: list[Decision]
+) -> tuple[list[DecisionMatrix], Pairs, np.ndarray]:
     """The decisions' score matrices, their pairs and the prior's weights (WSM only)."""
     import numpy as np
 

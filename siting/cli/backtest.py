@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,6 +23,11 @@ from siting.cli._app import (
     state,
 )
 from siting.outputs import tables
+
+if TYPE_CHECKING:
+    from siting.analysis.backtest import Decision
+    from siting.data.dataset import Dataset
+    from siting.scenario.config import Scenario
 
 DecisionsOpt = Annotated[
     Path | None,
@@ -47,7 +52,9 @@ def _kinds(kinds: str | None) -> list[str] | str | None:
     return [k.strip() for k in kinds.split(",") if k.strip()]
 
 
-def _setup(scenario: str, decisions: Path | None, kinds: str | None, level: str | None):  # type: ignore[no-untyped-def]
+def _setup(
+    scenario: str, decisions: Path | None, kinds: str | None, level: str | None
+) -> tuple[Dataset, Scenario, list[Decision]]:
     ds, sc = api.load(scenario, level, state().data)
     return ds, sc, api.load_decision_rows(ds, decisions, _kinds(kinds))
 
