@@ -29,7 +29,7 @@ def wall(cmd: list[str], runs: int = 5) -> float:
 def engine(n: int, m: int, runs: int = 3) -> tuple[float, float]:
     from siting.data.synthetic import dataset_from_matrix
     from siting.engine.score import score
-    from siting.scenario.config import Scenario
+    from siting.scenario.model import Scenario
 
     rng = np.random.default_rng(0)
     X = rng.uniform(0, 100, size=(n, m))

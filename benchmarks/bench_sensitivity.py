@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from siting.analysis.sensitivity import monte_carlo, tipping_points  # noqa: E402
 from siting.data.synthetic import dataset_from_matrix  # noqa: E402
 from siting.engine.score import score  # noqa: E402
-from siting.scenario.config import Scenario  # noqa: E402
+from siting.scenario.model import Scenario  # noqa: E402
 
 CHUNK = 5_000
 

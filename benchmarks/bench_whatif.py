@@ -46,7 +46,7 @@ def main() -> int:
     from siting.data.dataset import load_dataset
     from siting.engine.score import score
     from siting.outputs.whatif import shipped_presets, whatif_json, whatif_payload
-    from siting.scenario.config import load_scenario
+    from siting.scenario.loading import load_scenario
 
     ds = load_dataset(None, level=args.level)
     sc = load_scenario(args.scenario)

@@ -160,7 +160,7 @@ def test_fit_agrees_with_brute_force_on_a_small_case() -> None:
 
 def test_fitted_scenario_is_a_valid_scenario(tmp_path) -> None:
     from siting.analysis.fit import fitted_scenario_yaml
-    from siting.scenario.config import load_scenario
+    from siting.scenario.loading import load_scenario
 
     ds, prior, decs = _synthetic_decisions(np.array([0.5, 0.3, 0.2]), n_dec=20)
     fit = fit_weights(ds, prior, decs)

@@ -1,4 +1,5 @@
-"""The installed `siting` entry point, driven as a user would."""
+"""The `siting` command line, driven as a user would: in-process (the `run` fixture) and, for
+exit codes, pipes and import weight, through the installed console script."""
 
 from __future__ import annotations
 
@@ -255,3 +256,70 @@ def test_backtest_and_fit_weights_cli(run, tmp_path: Path) -> None:
     data = json.loads(run("backtest", "-s", str(leak), "-f", "json").stdout)
     guards = data["leakage_guard"].values()
     assert all(any(d["criterion"] == "ai_projects" for d in g["dropped"]) for g in guards)
+
+
+# ----------------------------------------------------------------- the real entry point
+
+
+def test_console_script_exit_codes(run_process) -> None:
+    ok = run_process("rank", "--top", "2", "-f", "csv")
+    assert ok.returncode == 0 and ok.stdout.startswith("rank,code,region")
+    assert len(ok.stdout.splitlines()) == 3
+    assert_clean_error(run_process("explain", "경붃"), "unknown region '경붃'")
+    usage = run_process("rank", "--top", "zero")
+    assert usage.returncode == 2 and "Traceback" not in usage.stderr
+
+
+def test_a_closed_pipe_ends_quietly(siting_bin: str, tmp_path: Path) -> None:
+    """`siting rank | head -1`: exit 0, no BrokenPipeError message."""
+    import subprocess
+
+    proc = subprocess.Popen(
+        [siting_bin, "sources", "-f", "csv"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        cwd=tmp_path,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0, err
+    assert "Traceback" not in err and "BrokenPipe" not in err
+
+
+def test_help_loads_no_heavy_library() -> None:
+    """`siting --help` stays fast: the library (numpy, pydantic, siting.api) is not loaded."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\nfrom siting.cli import main\nsys.argv = ['siting', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = ('numpy', 'pandas', 'pydantic', 'rich', 'siting.scenario.model')\n"
+        "print([m for m in heavy if m in sys.modules], file=sys.stderr)"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert proc.stderr.strip().splitlines()[-1] == "[]", proc.stderr
+
+
+def test_in_process_runs_share_no_state(run, data_copy: Path) -> None:
+    """--data, $SITING_DATA, --no-cache and COLUMNS of one in-process run do not reach the next
+    (what a fresh process per command guarantees)."""
+
+    def hash_of(proc) -> str:  # type: ignore[no-untyped-def]
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout.strip().splitlines()[-1].split(",")[-1]
+
+    bundled = hash_of(run("rank", "-f", "csv"))
+    base = data_copy / "scenarios" / "base.yaml"
+    base.write_text(base.read_text(encoding="utf-8").replace("weight: 15", "weight: 40", 1))
+    other = hash_of(run("--data", str(data_copy), "--no-cache", "rank", "-f", "csv"))
+    assert other != bundled
+    assert hash_of(run("rank", "-f", "csv")) == bundled
+    assert hash_of(run("rank", "-f", "csv", env={"SITING_DATA": str(data_copy)})) == other
+    assert hash_of(run("rank", "-f", "csv")) == bundled
+    narrow = run("rank", env={"COLUMNS": "60"}).stdout
+    wide = run("rank").stdout
+    assert max(map(len, narrow.splitlines())) <= 60 < max(map(len, wide.splitlines()))

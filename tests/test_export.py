@@ -25,7 +25,7 @@ from siting.outputs.export import (
     format_for,
     stamp,
 )
-from siting.scenario.config import load_scenario
+from siting.scenario.loading import load_scenario
 
 from .conftest import DATA
 

@@ -576,31 +576,31 @@ def test_reason_with_rich_markup_closing_tag(cli, tmp_path: Path) -> None:
 
 
 def test_unexpected_exception_is_exit_2_with_a_debug_hint(cli, monkeypatch) -> None:
-    import siting.engine.score
+    import siting.api
 
     def boom(*a, **k):  # type: ignore[no-untyped-def]
         raise RuntimeError("kaboom \x1b[31m")
 
-    monkeypatch.setattr(siting.engine.score, "score", boom)
+    monkeypatch.setattr(siting.api, "rank", boom)
     r = cli("rank")
     clean_error(r, "RuntimeError", "kaboom", "--debug")
     assert "\x1b" not in r.err
 
 
 def test_recursion_error_is_exit_2(cli, monkeypatch) -> None:
-    import siting.engine.score
+    import siting.api
 
     def deep(*a, **k):  # type: ignore[no-untyped-def]
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(siting.engine.score, "score", deep)
+    monkeypatch.setattr(siting.api, "rank", deep)
     clean_error(cli("rank"), "RecursionError", "--debug")
 
 
 def test_debug_shows_the_traceback(cli, monkeypatch) -> None:
-    import siting.engine.score
+    import siting.api
 
-    monkeypatch.setattr(siting.engine.score, "score", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(siting.api, "rank", lambda *a, **k: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         cli("--debug", "rank")
 
@@ -652,7 +652,7 @@ def test_constraint_that_can_never_fire(cli, tmp_path: Path, cond: str) -> None:
 
 
 def test_constraint_on_a_single_value_is_fine() -> None:
-    from siting.scenario.config import Constraint
+    from siting.scenario.model import Constraint
 
     c = Constraint(kind="exclude", reason="exactly five", indicator="grdp", at_least=5, at_most=5)
     assert c.at_most == 5

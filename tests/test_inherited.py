@@ -13,7 +13,7 @@ from siting.analysis.validate import validate_all
 from siting.cli import app
 from siting.data.values import ValueTable
 from siting.engine.score import score
-from siting.scenario.config import Scenario
+from siting.scenario.model import Scenario
 
 from .conftest import DATA, make_dataset
 
@@ -179,7 +179,7 @@ def test_validate_warns_when_a_sigungu_scenario_rests_on_provinces(tmp_path: Pat
 def test_constraints_skip_inherited_values_under_exclude() -> None:
     """power-first excludes units whose province generates < 30 % of its sales; with
     inherited: exclude that province value is not the unit's, so the rule does not fire."""
-    from siting.scenario.config import load_scenario as load
+    from siting.scenario.loading import load_scenario as load
 
     ds = __import__("siting").load_dataset(level="sigungu")
     base = load("power-first", DATA)
@@ -195,7 +195,7 @@ def test_constraints_skip_inherited_values_under_exclude() -> None:
 )
 def test_a_bad_policy_in_yaml_is_one_clear_problem(tmp_path: Path, text: str, key: str) -> None:
     from siting._errors import SitingError
-    from siting.scenario.config import load_scenario as load
+    from siting.scenario.loading import load_scenario as load
 
     path = tmp_path / "bad.yaml"
     path.write_text(f"extends: base\n{text}\n", encoding="utf-8")

@@ -19,7 +19,7 @@ import pytest
 from siting.data.dataset import load_dataset
 from siting.engine.score import score
 from siting.outputs.maps import SEQUENTIAL, build_map, ramp_color
-from siting.scenario.config import load_scenario
+from siting.scenario.loading import load_scenario
 from tests.test_map_browser import Page, _cli_map, browser  # noqa: F401  (fixture)
 from tests.test_maps import data_dir, sido_geojson, sigungu_dir  # noqa: F401  (fixtures)
 from tests.test_whatif import reweighted

@@ -35,7 +35,7 @@ from siting.outputs.maps import (
 )
 from siting.outputs.maps import json_for_script as _json_for_script
 from siting.outputs.maps import safe_url as _safe_url
-from siting.scenario.config import load_scenario
+from siting.scenario.loading import load_scenario
 
 REPO = Path(__file__).resolve().parents[1]
 

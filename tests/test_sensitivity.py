@@ -405,7 +405,7 @@ def test_streamed_monte_carlo_is_bit_identical_to_the_previous_code(
 def test_streamed_output_is_byte_identical_on_the_shipped_data() -> None:
     from siting.data.dataset import load_dataset
     from siting.outputs.render import to_json
-    from siting.scenario.config import load_scenario
+    from siting.scenario.loading import load_scenario
 
     for level in ("sido", "sigungu"):
         ds = load_dataset(None, level=level)

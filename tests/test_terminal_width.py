@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from siting.cli import app
 from siting.data.dataset import load_dataset
 from siting.outputs.fit_table import FitTable
-from siting.scenario.config import load_scenario
+from siting.scenario.loading import load_scenario
 
 from .conftest import DATA
 

@@ -20,7 +20,8 @@ from siting.data.dataset import Dataset, load_dataset
 from siting.engine.result import Result
 from siting.engine.score import rank_scores, score
 from siting.outputs.whatif import SCHEMA, whatif_json, whatif_payload
-from siting.scenario.config import Scenario, available_scenarios, load_scenario
+from siting.scenario.loading import available_scenarios, load_scenario
+from siting.scenario.model import Scenario
 from tests.conftest import make_dataset, make_scenario
 
 LEVELS = ("sido", "sigungu")

@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 
 from siting.engine.score import score
 from siting.outputs.whatif import shipped_presets, whatif_json, whatif_payload
-from siting.scenario.config import load_scenario
+from siting.scenario.loading import load_scenario
 from tests.test_whatif import CASE_IDS, CASES, dataset, random_weights, reweighted
 
 pytestmark = pytest.mark.browser

@@ -33,7 +33,7 @@ from siting.engine.score import score
 if TYPE_CHECKING:
     from siting.data.dataset import Dataset
     from siting.engine.result import Result
-    from siting.scenario.config import Scenario
+    from siting.scenario.model import Scenario
 
 #: Decision kinds used by default: every kind that sites a computing facility (AI or not,
 #: single site or cluster). Only ``distributed_energy_zone`` (an energy-policy designation,

@@ -29,7 +29,7 @@ from siting.engine.score import TIE_DECIMALS
 if TYPE_CHECKING:
     from siting.analysis.backtest import Decision
     from siting.data.dataset import Dataset
-    from siting.scenario.config import Scenario
+    from siting.scenario.model import Scenario
 
 DEFAULT_MARGIN = 5.0  # points on the 0-100 score
 

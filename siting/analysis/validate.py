@@ -13,7 +13,7 @@ from siting.data.layout import UNITS_FILE
 from siting.data.levels import Level
 from siting.data.shapes import feature_code, shapes_problems
 from siting.engine.score import check_scenario, score
-from siting.scenario.config import available_scenarios, load_scenario
+from siting.scenario.loading import available_scenarios, load_scenario
 
 
 def validate_all(files: list[Path], data: str | Path | None = None) -> tuple[list[Problem], int]:

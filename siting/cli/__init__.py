@@ -1,7 +1,8 @@
 """The ``siting`` command line: thin commands over the library (one module per command group).
 
-Each command parses its arguments, calls one library function and renders the result.
-Heavy libraries (pandas, geopandas, folium) are imported inside commands so ``--help`` is instant.
+Each command parses its arguments, calls one library function (:mod:`siting.api`) and renders
+the result (:mod:`siting.outputs.tables`). The library runs only when a command does (see
+:mod:`siting.cli._lazy`), so ``siting --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -12,9 +13,14 @@ import sys
 
 import typer
 
-from siting._errors import SitingError
-from siting.cli import analysis, backtest, core, export, map  # noqa: F401  (register commands)
-from siting.cli._app import app
+from siting.cli import _lazy
+
+_lazy.defer()  # before the command modules import the library
+
+from siting._errors import SitingError  # noqa: E402
+from siting._term import escape_controls  # noqa: E402
+from siting.cli import analysis, backtest, core, export, map  # noqa: E402, F401  (commands)
+from siting.cli._app import app  # noqa: E402
 
 # the order of `siting --help`: the main job first, then data, analyses and outputs
 ORDER = [
@@ -44,8 +50,6 @@ __all__ = ["app", "main"]
 
 def main() -> None:
     """Entry point: run the app, turning known errors into one message and exit code 2."""
-    from siting._term import escape_controls
-
     debug = "--debug" in sys.argv
     try:
         app()

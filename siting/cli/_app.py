@@ -1,5 +1,5 @@
 """The shared parts of the command line: the typer app, option types, the run state (held in
-typer's context, set by the root callback), output and loading helpers."""
+typer's context, set by the root callback) and the output helper."""
 
 from __future__ import annotations
 
@@ -12,7 +12,17 @@ from typing import Annotated, Any
 
 import typer
 
+try:  # typer >= 0.20 vendors click as typer._click; older versions use click itself
+    from typer._click.globals import get_current_context
+except ImportError:  # pragma: no cover - depends on the installed typer
+    from click import get_current_context
+
+from siting import __version__
 from siting._errors import SitingError
+from siting._io import atomic_write, is_stdout
+from siting._term import escape_controls, sanitize
+from siting.data import cache
+from siting.data.levels import Level
 
 app = typer.Typer(
     name="siting",
@@ -49,11 +59,6 @@ class CliState:
 
 def state() -> CliState:
     """The current run's :class:`CliState` (defaults outside a command, e.g. in tests)."""
-    try:  # typer >= 0.20 vendors click as typer._click; older versions use click itself
-        from typer._click.globals import get_current_context
-    except ImportError:  # pragma: no cover - depends on the installed typer
-        from click import get_current_context
-
     ctx = get_current_context(silent=True)
     obj = ctx.find_root().obj if ctx is not None else None
     return obj if isinstance(obj, CliState) else CliState()
@@ -71,11 +76,6 @@ OutputOpt = Annotated[
     typer.Option("--output", "-o", help="Write to this file (atomically) instead of the terminal."),
 ]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of region and criterion names.")]
-
-
-class Level(StrEnum):
-    sido = "sido"
-    sigungu = "sigungu"
 
 
 LevelOpt = Annotated[
@@ -112,21 +112,15 @@ def _root(
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
 ) -> None:
     if version:
-        from siting import __version__
-
         typer.echo(f"siting {__version__}")
         raise typer.Exit()
     ctx.obj = CliState(data=data, debug=debug)
-    from siting.data.cache import set_enabled
-
-    set_enabled(not no_cache)
+    cache.set_enabled(not no_cache)
     _require_data_dir(data)
 
 
 def _require_data_dir(data: Path | None) -> None:
     """A --data folder or $SITING_DATA that does not exist is the error, not what follows."""
-    import os
-
     given = data if data is not None else (os.environ.get("SITING_DATA") or None)
     if given is None:
         return
@@ -144,9 +138,6 @@ def _require_data_dir(data: Path | None) -> None:
 
 def _emit(content: Any, output: Path | None) -> None:
     """Print a string or rich renderable, or write it atomically to ``output``."""
-    from siting._io import atomic_write, is_stdout
-    from siting._term import escape_controls, sanitize
-
     if output is not None:
         if not isinstance(content, str):
             from rich.console import Console
@@ -164,29 +155,3 @@ def _emit(content: Any, output: Path | None) -> None:
         from rich.console import Console
 
         Console().print(sanitize(content))
-
-
-def _load(scenario: str, level: str | None = None):  # type: ignore[no-untyped-def]
-    """Dataset and scenario; the level is --level, else the scenario's own, else 시도."""
-    from siting._paths import data_dir
-    from siting.data.dataset import load_dataset
-    from siting.scenario.config import load_scenario
-
-    sc = load_scenario(scenario, data_dir(state().data))
-    ds = load_dataset(state().data, level=str(level or sc.level or "sido"))
-    return ds, sc
-
-
-def _rows(
-    rows: list[dict[str, Any]], fmt: Fmt, title: str, table_columns: tuple[str, ...] | None = None
-) -> Any:
-    from siting.outputs.render import rich_table, to_csv, to_json, to_markdown
-
-    if fmt is Fmt.json:
-        return to_json(rows)
-    if fmt is Fmt.csv:
-        return to_csv(rows)
-    if fmt is Fmt.markdown:
-        return f"## {title}\n\n" + to_markdown(rows)
-    cols = list(table_columns or (rows[0].keys() if rows else []))
-    return rich_table(rows, cols, title=title)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from siting import api
 from siting._errors import SitingError
 from siting.cli._app import (
     Fmt,
@@ -18,10 +20,11 @@ from siting.cli._app import (
     OutputOpt,
     ScenarioOpt,
     _emit,
-    _load,
     app,
     state,
 )
+from siting.outputs import tables
+from siting.outputs.maps import compare as map_compare
 
 
 @app.command()
@@ -52,93 +55,11 @@ def compare(
     Examples: siting compare base power-first · siting compare base power-first
     talent-and-research -f markdown · siting compare base balanced-development --map maps/cmp.html
     """
-    from siting.analysis.compare import compare as run_compare
-    from siting.data.dataset import load_dataset
-    from siting.engine.score import score
-    from siting.scenario.config import load_scenario
-
-    if len(scenarios) < 2:
-        raise SitingError(
-            "compare needs at least two scenarios", fix="e.g. siting compare base power-first"
-        )
-    from siting._paths import data_dir
-
-    scs = [load_scenario(s, data_dir(state().data)) for s in scenarios]
-    lvl = level or next((s.level for s in scs if s.level), None) or "sido"
-    ds = load_dataset(state().data, level=str(lvl))
-    results = [score(ds, sc) for sc in scs]
-    ks = tuple(sorted({top_k, 5} if top_k != 5 else {3, 5}))
-    cmp = run_compare(results, top_k=ks, movers=movers)
+    cmp = api.compare_scenarios(scenarios, level, state().data, top_k=top_k, movers=movers)
     if map_file is not None:
-        from siting.outputs.maps import write_comparison_map
-
-        write_comparison_map(cmp, map_file, lang=lang.value)
+        map_compare.write_comparison_map(cmp, map_file, lang=lang.value)
         typer.echo(f"wrote {map_file}", err=True)
-    _emit(_render_compare(cmp, fmt, lang.value), output)
-
-
-def _render_compare(cmp: Any, fmt: Fmt, lang: str) -> Any:
-    from siting.outputs.render import rich_table, to_csv, to_json, to_markdown
-
-    if fmt is Fmt.json:
-        return to_json(cmp.to_dict(lang))
-    rows = cmp.table(lang)
-    hashes = " · ".join(f"{r.scenario.name} {r.hash}" for r in cmp.results)
-    if fmt is Fmt.csv:
-        return to_csv(rows) + f"# hashes: {hashes}\n"
-    agree = [
-        {
-            "vs": p.b,
-            "common": p.common,
-            **{f"top{k}_overlap": round(v, 3) for k, v in p.top_k_overlap.items()},
-            "same_top": p.same_top,
-            "kendall_tau": p.kendall_tau,
-            "spearman_rho": p.spearman_rho,
-            "weighted_spearman": p.weighted_spearman,
-            "ws_similarity": p.ws_similarity,
-        }
-        for p in cmp.pairs
-    ]
-    ds = cmp.results[0].dataset
-    mv = [
-        {
-            "scenario": m.scenario,
-            "region": ds.region_name(m.region, lang),
-            "rank": f"{m.rank_a} → {m.rank_b}",
-            "change": f"{m.change:+d}",
-            "why (points)": ", ".join(f"{c} {d:+.1f}" for c, d in m.drivers),
-        }
-        for m in cmp.movers
-    ]
-    ref = cmp.names[0]
-    if fmt is Fmt.markdown:
-        return (
-            f"## Scenario comparison (reference: {ref})\n\n"
-            + to_markdown(rows)
-            + "\n### Agreement with the reference\n\n"
-            + to_markdown(agree)
-            + "\n### Biggest movers\n\n"
-            + (to_markdown(mv) if mv else "none\n")
-            + f"\n{hashes}\n"
-        )
-    from rich.console import Group
-    from rich.text import Text
-
-    cols = list(rows[0].keys())
-    cols.remove("code")
-    parts: list[Any] = [
-        rich_table(
-            rows,
-            cols,
-            title=f"Ranks and scores (reference: {ref})",
-            right=[c for c in cols if c != "region"],
-        ),
-        rich_table(agree, list(agree[0].keys()), title="Agreement with the reference"),
-    ]
-    if mv:
-        parts.append(rich_table(mv, list(mv[0].keys()), title="Biggest movers"))
-    parts.append(Text(hashes, style="dim"))
-    return Group(*parts)
+    _emit(tables.render_compare(cmp, fmt.value, lang.value), output)
 
 
 def _parse_bounds(items: list[str]) -> dict[str, tuple[float, float]]:
@@ -212,38 +133,26 @@ def sensitivity(
     Examples: siting sensitivity · siting sensitivity -s power-first --samples 50000 --seed 7 ·
     siting sensitivity --uniform -f json -o robustness.json
     """
-    from siting.analysis.sensitivity import default_memory_limit
-    from siting.analysis.sensitivity import sensitivity as run
-    from siting.engine.score import score
-
-    ds, sc = _load(scenario, level)
-    result = score(ds, sc)
-    conc = None if uniform else concentration
-    if conc is not None and conc <= 0:
-        raise SitingError(
-            "--concentration must be positive",
-            key="--concentration",
-            fix="use e.g. --concentration 50, or --uniform",
-        )
+    result = api.rank(scenario, level, state().data)
     bnds = _parse_bounds(bounds or [])
-    limit = _parse_bytes(max_memory) if max_memory is not None else default_memory_limit()
+    limit = _parse_bytes(max_memory) if max_memory is not None else None
     bar = _LazyProgress(samples, "sampling weights")
     tip = _LazyProgress(len(result.criteria), "tipping points")
     try:
-        res = run(
+        res = api.sensitivity(
             result,
             samples,
             seed,
-            conc,
+            None if uniform else concentration,
             bnds,
-            progress=bar,
             memory_limit=limit,
+            progress=bar,
             tipping_progress=lambda k: (bar.close(), tip(k)),
         )
     finally:
         bar.close()
         tip.close()
-    _emit(_render_sensitivity(res, fmt, lang.value, acceptability), output)
+    _emit(tables.render_sensitivity(res, fmt.value, lang.value, acceptability), output)
 
 
 _UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12}
@@ -274,8 +183,6 @@ class _LazyProgress:
     and only when stderr is a terminal; called with the number of samples just done."""
 
     def __init__(self, total: int, label: str, delay: float = 1.0) -> None:
-        import time
-
         self._clock = time.monotonic
         self.total, self.label, self.delay = total, label, delay
         self.enabled = sys.stderr.isatty()
@@ -305,70 +212,3 @@ class _LazyProgress:
             self.bar.stop()
             self.bar = None
             self.enabled = False
-
-
-def _render_sensitivity(res: Any, fmt: Fmt, lang: str, acceptability: bool) -> Any:
-    from siting.outputs.render import footer, rich_table, to_csv, to_json, to_markdown
-
-    if fmt is Fmt.json:
-        return to_json(res.to_dict(lang, acceptability))
-    rows = res.table(lang)
-    if fmt is Fmt.csv:
-        if acceptability:
-            mc = res.monte_carlo
-            for r in rows:
-                i = mc.regions.index(r["code"])
-                for k, p in enumerate(mc.acceptability[i], start=1):
-                    r[f"p_rank{k}"] = round(float(p), 6)
-        return (
-            to_csv(rows) + f"# {footer(res.result)} · samples {res.monte_carlo.samples} · "
-            f"seed {res.monte_carlo.seed}\n"
-        )
-    tips = res.tipping_rows(lang)
-    mc = res.monte_carlo
-    dist = (
-        "uniform over the simplex"
-        if mc.concentration is None
-        else f"Dirichlet, concentration {mc.concentration:g}"
-    )
-    head = f"{mc.samples:,} weight samples ({dist}), seed {mc.seed}"
-    if fmt is Fmt.markdown:
-        return (
-            f"## Robustness of '{res.result.scenario.name}'\n\n{head}\n\n"
-            + to_markdown(rows)
-            + "\n### Tipping points (one weight at a time)\n\n"
-            + to_markdown(tips)
-            + f"\n{footer(res.result)}\n"
-        )
-    from rich.console import Group
-    from rich.text import Text
-
-    return Group(
-        rich_table(
-            rows,
-            ("region", "rank", "p_rank1", "p_top3", "median_rank", "rank_90"),
-            title=f"Robustness of '{res.result.scenario.name}' — {head}",
-            right=("rank", "p_rank1", "p_top3", "median_rank"),
-        ),
-        rich_table(
-            tips,
-            (
-                "criterion",
-                "weight_pct",
-                "top",
-                "top_stays_pct",
-                "below",
-                "above",
-                "top3_stays_pct",
-                "top3_below",
-                "top3_above",
-            ),
-            title="Tipping points: weight range (%) in which the top region / top-3 set stay",
-        ),
-        Text(
-            "below/above: who takes first place (or enters the top 3) beyond each end; "
-            "'—': no change anywhere in 0-100 %.",
-            style="dim",
-        ),
-        Text(footer(res.result), style="dim"),
-    )

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from siting import api
+from siting._io import atomic_write, is_stdout
 from siting.cli._app import (
     Fmt,
     FormatOpt,
@@ -18,7 +20,14 @@ from siting.cli._app import (
     ScenarioOpt,
     _emit,
     app,
+    state,
 )
+from siting.outputs import tables
+
+if TYPE_CHECKING:
+    from siting.analysis.backtest import Decision
+    from siting.data.dataset import Dataset
+    from siting.scenario.model import Scenario
 
 DecisionsOpt = Annotated[
     Path | None,
@@ -34,23 +43,20 @@ KindsOpt = Annotated[
 ]
 
 
-def _kinds(kinds: str | None) -> tuple[str, ...] | None:
-    from siting.analysis.backtest import DEFAULT_KINDS
-
+def _kinds(kinds: str | None) -> list[str] | str | None:
+    """--kinds: None (the default kinds), "all", or the listed kinds."""
     if kinds is None:
-        return DEFAULT_KINDS
-    if kinds.strip() == "all":
         return None
-    return tuple(k.strip() for k in kinds.split(",") if k.strip())
+    if kinds.strip() == "all":
+        return "all"
+    return [k.strip() for k in kinds.split(",") if k.strip()]
 
 
-def _setup(scenario: str, decisions: Path | None, kinds: str | None, level: str = "sido"):  # type: ignore[no-untyped-def]
-    from siting.analysis.backtest import load_decisions
-    from siting.cli._app import _load
-
-    ds, sc = _load(scenario, level)
-    decs = load_decisions(ds, str(decisions) if decisions else None, _kinds(kinds))
-    return ds, sc, decs
+def _setup(
+    scenario: str, decisions: Path | None, kinds: str | None, level: str | None
+) -> tuple[Dataset, Scenario, list[Decision]]:
+    ds, sc = api.load(scenario, level, state().data)
+    return ds, sc, api.load_decision_rows(ds, decisions, _kinds(kinds))
 
 
 class Validate(StrEnum):
@@ -117,95 +123,18 @@ def backtest(
     siting backtest --validate forward · siting backtest --all-scenarios -f markdown ·
     siting backtest --decisions my-decisions.csv --kinds all --by sector
     """
-    from siting.cli import _validation_report as v
-
     if all_scenarios:
-        _emit(v.all_scenarios(decisions, kinds, level, fmt.value), output)
+        sections = api.backtest_overview(decisions, _kinds(kinds), level, state().data)
+        _emit(tables.render(sections, fmt.value), output)
         return
     ds, sc, decs = _setup(scenario, decisions, kinds, level)
+    by_ = by.value if by is not None else None
     if validate is not None:
-        _emit(
-            v.validation_report(ds, sc, decs, validate.value, regularization, by, fmt.value), output
-        )
+        sections = api.validate_weights(ds, sc, decs, validate.value, regularization, by_)
+        _emit(tables.render(sections, fmt.value), output)
         return
-    from siting.analysis.backtest import backtest as run
-
-    bt = run(ds, sc, decs)
-    _emit(
-        v.with_baselines(_render_backtest(bt, ds, fmt, lang.value), bt, ds, fmt.value, by), output
-    )
-
-
-def _summary_rows(bt: Any) -> list[dict[str, Any]]:
-    s = bt.summary
-    return [
-        {
-            "measure": "hit@1",
-            "observed": s.hit1,
-            "random_expected": s.expected_hit1,
-            "p_value": s.p_hit1,
-        },
-        {
-            "measure": "hit@3",
-            "observed": s.hit3,
-            "random_expected": s.expected_hit3,
-            "p_value": s.p_hit3,
-        },
-        {
-            "measure": "mean reciprocal rank"
-            + ("" if s.p_mrr_method == "exact" else f" (p: {s.p_mrr_method})"),
-            "observed": s.mrr,
-            "random_expected": s.expected_mrr,
-            "p_value": s.p_mrr,
-        },
-    ]
-
-
-def _render_backtest(bt: Any, ds: Any, fmt: Fmt, lang: str) -> Any:
-    from siting.outputs.render import rich_table, to_csv, to_json, to_markdown
-
-    if fmt is Fmt.json:
-        return to_json(bt.to_dict(ds, lang))
-    rows = bt.rows(ds, lang)
-    foot = (
-        f"scenario {bt.scenario} · {bt.summary.items} chosen regions in "
-        f"{bt.summary.decisions} decisions · {bt.summary.skipped} decisions skipped · "
-        f"hash {bt.hash} · p-values: hit@k exact, MRR {bt.summary.p_mrr_method}; "
-        "null = rank uniform among the ranked regions"
-    )
-    skipped = [f"skipped {d}: {why}" for d, why in bt.skipped]
-    if fmt is Fmt.csv:
-        return to_csv(rows) + "".join(f"# {line}\n" for line in skipped) + f"# {foot}\n"
-    summ = _summary_rows(bt)
-    if fmt is Fmt.markdown:
-        return (
-            f"## Backtest of '{bt.scenario}'\n\n"
-            + to_markdown(rows)
-            + "\n"
-            + to_markdown(summ)
-            + "".join(f"\n- {line}" for line in skipped)
-            + f"\n\n{foot}\n"
-        )
-    from rich.console import Group
-    from rich.text import Text
-
-    parts: list[Any] = [
-        rich_table(
-            rows,
-            ("decision", "date", "region", "rank", "of", "rank_vs_rivals", "dropped", "back_dated"),
-            title=f"Backtest of '{bt.scenario}'",
-            right=("rank", "of"),
-        ),
-        rich_table(
-            summ,
-            ("measure", "observed", "random_expected", "p_value"),
-            right=("observed", "random_expected", "p_value"),
-        ),
-    ]
-    for d, why in bt.skipped:
-        parts.append(Text(f"skipped {d}: {why}", style="yellow"))
-    parts.append(Text(foot, style="dim"))
-    return Group(*parts)
+    bt, baselines = api.backtest_with_baselines(ds, sc, decs)
+    _emit(tables.render_backtest_report(bt, ds, baselines, by_, fmt.value, lang.value), output)
 
 
 @app.command("fit-weights")
@@ -251,18 +180,13 @@ def fit_weights(
     Examples: siting fit-weights -o fitted.yaml · siting rank -s fitted.yaml ·
     siting fit-weights --prior power-first -r 20 · siting fit-weights --by sector
     """
-    from siting._io import atomic_write
-    from siting.analysis.fit import fitted_scenario_yaml
-    from siting.cli._validation_report import fit_report
-    from siting.outputs.report_backtest import render
-
     ds, sc, decs = _setup(scenario, decisions, kinds, level)
-    sections, fit = fit_report(ds, sc, decs, regularization, margin, by, bootstrap, seed)
+    by_ = by.value if by is not None else None
+    sections, fit = api.fit_report(ds, sc, decs, regularization, margin, by_, bootstrap, seed)
     if output is not None:
-        from siting._io import is_stdout
-
-        atomic_write(output, fitted_scenario_yaml(sc, fit, str(decisions or "data/decisions.csv")))
+        source = str(decisions or "data/decisions.csv")
+        atomic_write(output, api.fitted_scenario_yaml(sc, fit, source))
         if is_stdout(output):
             return  # the YAML is the output; a table after it would spoil it
         typer.echo(f"wrote {output}", err=True)
-    _emit(render(sections, fmt.value), None)
+    _emit(tables.render(sections, fmt.value), None)

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from siting import api
+from siting._term import escape_controls
 from siting.cli._app import (
     Fmt,
     FormatOpt,
@@ -16,11 +18,10 @@ from siting.cli._app import (
     OutputOpt,
     ScenarioOpt,
     _emit,
-    _load,
-    _rows,
     app,
     state,
 )
+from siting.outputs import tables
 
 
 @app.command()
@@ -39,12 +40,8 @@ def rank(
     Examples: siting rank · siting rank -s power-first --top 5 · siting rank -f csv -o rank.csv ·
     siting rank --level sigungu --top 20
     """
-    from siting.engine.score import score
-    from siting.outputs.render import render_rank
-
-    ds, sc = _load(scenario, level)
-    result = score(ds, sc)
-    _emit(render_rank(result, fmt.value, lang.value, top), output)
+    result = api.rank(scenario, level, state().data)
+    _emit(tables.render_rank(result, fmt.value, lang.value, top), output)
 
 
 @app.command()
@@ -67,14 +64,8 @@ def explain(
     Examples: siting explain 경북 · siting explain Jeonnam -s power-first -f markdown ·
     siting explain 포항 --level sigungu
     """
-    from siting.data.regions import RegionResolver
-    from siting.engine.score import score
-    from siting.outputs.render import render_explain
-
-    ds, sc = _load(scenario, level)
-    code = RegionResolver(ds).resolve(region)
-    result = score(ds, sc)
-    _emit(render_explain(result, code, fmt.value, lang.value), output)
+    result, code = api.rank_region(scenario, region, level, state().data)
+    _emit(tables.render_explain(result, code, fmt.value, lang.value), output)
 
 
 @app.command()
@@ -88,10 +79,7 @@ def validate(
 
     Examples: siting validate · siting validate my-scenario.yaml
     """
-    from siting._term import escape_controls
-    from siting.analysis.validate import validate_all
-
-    problems, checked = validate_all(files or [], state().data)
+    problems, checked = api.validate(files or [], state().data)
     for p in problems:
         typer.echo(escape_controls(p.format()), err=True)
     errors = [p for p in problems if p.severity == "error"]
@@ -108,10 +96,7 @@ def schema(output: OutputOpt = None) -> None:
 
     Examples: siting schema -o scenario.schema.json
     """
-    from siting.outputs.render import to_json
-    from siting.scenario.schema import scenario_schema
-
-    _emit(to_json(scenario_schema(state().data)), output)
+    _emit(tables.to_json(api.scenario_schema(state().data)), output)
 
 
 @app.command()
@@ -133,16 +118,8 @@ def data(
     Examples: siting data · siting data --matrix · siting data --level sigungu ·
     siting data -f csv -o coverage.csv
     """
-    from siting.data.catalog import coverage, coverage_matrix
-    from siting.data.dataset import load_dataset
-
-    ds = load_dataset(state().data, level=str(level or "sido"))
-    rows = coverage_matrix(ds, lang.value) if matrix else coverage(ds, lang.value)
-    title = f"Data in {ds.root} — {len(ds.region_codes)} regions, {len(ds.indicators)} indicators"
-    cols = None if matrix else ("indicator", "unit", "period", "coverage", "sources", "missing")
-    if ds.level == "sigungu" and not matrix:
-        cols = ("indicator", "unit", "period", "coverage", "inherited", "sources")
-    _emit(_rows(rows, fmt, title, cols), output)
+    ds = api.load_dataset(state().data, level=level)
+    _emit(tables.render_coverage(ds, fmt.value, lang.value, matrix), output)
 
 
 @app.command()
@@ -160,14 +137,5 @@ def sources(
 
     Examples: siting sources · siting sources power_self_sufficiency · siting sources 경북
     """
-    from siting.data.catalog import evidence
-    from siting.data.dataset import load_dataset
-
-    ds = load_dataset(state().data, level=str(level or "sido"))
-    rows = evidence(ds, query, lang.value)
-    cols = (
-        ("source", "publisher", "date", "kind", "cited_by")
-        if query is None
-        else ("region", "indicator", "period", "value", "unit", "source", "quote")
-    )
-    _emit(_rows(rows, fmt, f"Evidence: {query or 'all sources'} ({len(rows)} rows)", cols), output)
+    ds = api.load_dataset(state().data, level=level)
+    _emit(tables.render_evidence(ds, query, fmt.value, lang.value), output)

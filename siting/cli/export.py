@@ -11,7 +11,10 @@ from typing import Annotated
 
 import typer
 
-from siting.cli._app import LevelOpt, ScenarioOpt, _load, app
+from siting import api
+from siting.cli._app import LevelOpt, ScenarioOpt, app, state
+from siting.data.levels import Level
+from siting.outputs import export
 
 __all__ = ["export_command"]
 
@@ -24,7 +27,7 @@ class ExportFmt(StrEnum):
 
 def _default_output(name: str, level: str, fmt: str) -> Path:
     safe = re.sub(r"[^\w.-]+", "-", name, flags=re.UNICODE).strip("-.") or "export"
-    suffix = "-sigungu" if level == "sigungu" else ""
+    suffix = "-sigungu" if level == Level.SIGUNGU else ""
     ext = {"gpkg": ".gpkg", "xlsx": ".xlsx", "geojson": ".geojson"}[fmt]
     return Path("exports") / f"{safe}{suffix}{ext}"
 
@@ -65,15 +68,12 @@ def export_command(
     Examples: siting export -o exports/base.gpkg · siting export -s power-first -o power.xlsx ·
     siting export --level sigungu -f geojson · siting export -f xlsx --level sigungu
     """
-    from siting.engine.score import score
-    from siting.outputs.export import export, format_for
-
-    kind = format_for(output, fmt.value if fmt else None)
-    ds, sc = _load(scenario, level)
-    result = score(ds, sc)
-    out = output or _default_output(sc.name or Path(scenario).stem, ds.level, kind)
+    kind = export.format_for(output, fmt.value if fmt else None)
+    result = api.rank(scenario, level, state().data)
+    name = result.scenario.name or Path(scenario).stem
+    out = output or _default_output(name, result.dataset.level, kind)
     command = shlex.join(["siting", *sys.argv[1:]])
-    export(result, out, kind, command=command)
+    export.export(result, out, kind, command=command)
     size = out.stat().st_size
     typer.echo(
         f"wrote {out} ({kind}, {len(result.regions)} regions, {size / 1e6:.2f} MB)", err=True

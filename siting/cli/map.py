@@ -8,8 +8,14 @@ from typing import Annotated
 
 import typer
 
+from siting import api
 from siting._errors import SitingError
-from siting.cli._app import Lang, LangOpt, LevelOpt, OutputOpt, ScenarioOpt, _load, app
+from siting._io import check_output_path, is_stdout
+from siting._term import escape_controls
+from siting.cli._app import Lang, LangOpt, LevelOpt, OutputOpt, ScenarioOpt, app, state
+from siting.data.levels import Level
+from siting.outputs import maps
+from siting.outputs.maps import compare as map_compare
 
 __all__ = ["map_command"]
 
@@ -25,8 +31,6 @@ def check_tiles(tiles: str) -> str:
         return value
     missing = [p for p in ("{z}", "{x}", "{y}") if p not in value]
     if not _TILE_URL.fullmatch(value) or missing or re.search(r"\{(?![zxys]\}|r\})", value):
-        from siting._term import escape_controls
-
         why = f"missing {', '.join(missing)}" if missing else "not an http(s) URL template"
         raise SitingError(
             f"--tiles {escape_controls(value)[:120]!r} is {why}",
@@ -88,28 +92,21 @@ def map_command(
     siting map --png maps/base.png · siting map --level sigungu ·
     siting map --sensitivity --samples 20000 --seed 7
     """
-    from siting.engine.score import score
-    from siting.outputs.maps import build_map, render_png, robustness_layer, write_map
-
     tiles = check_tiles(tiles)
-
-    ds, sc = _load(scenario, level)
-    result = score(ds, sc)
+    result = api.rank(scenario, level, state().data)
     extra = []
     if sensitivity:
-        extra.append(robustness_layer(result, samples, seed, lang=lang.value))
-    page = build_map(
+        extra.append(map_compare.robustness_layer(result, samples, seed, lang=lang.value))
+    page = api.build_map(
         [result],
         lang=lang.value,
         tiles=None if tiles == "none" else tiles,
         extra_layers=extra,
     )
-    name = sc.name or Path(scenario).stem
-    if ds.level == "sigungu":
+    name = result.scenario.name or Path(scenario).stem
+    if result.dataset.level == Level.SIGUNGU:
         name += "-sigungu"
     out = output or _default_output(name)
-    from siting._io import check_output_path, is_stdout
-
     if png is not None and is_stdout(out):
         raise SitingError(
             "--png needs the map in a file, not on standard output",
@@ -118,10 +115,10 @@ def map_command(
         )
     if png is not None and not is_stdout(png):
         check_output_path(png)
-    write_map(out, page)
+    api.save_map(page, out)
     if not is_stdout(out):
         typer.echo(f"wrote {out} ({len(page.encode('utf-8')) / 1e6:.2f} MB)", err=True)
     if png is not None:
-        render_png(out, png)
+        maps.render_png(out, png)
         if not is_stdout(png):
             typer.echo(f"wrote {png}", err=True)

@@ -53,7 +53,6 @@ __all__ = [
 ]
 
 
-
 def resolve_conflicts(values: list[Value], sources: dict[str, Source]) -> list[Value]:
     """Choose one value per (region, indicator, period); keep the rest as superseded.
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from siting._errors import SitingError
 from siting._io import atomic_write
-from siting.outputs.export import (
+from siting.outputs.export_records import (
     criteria_records,
     region_records,
     run_records,

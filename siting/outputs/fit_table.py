@@ -10,20 +10,21 @@ get one wide table; when even that does not fit, each row is printed as a record
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
-
-from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, Group, RenderResult
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from siting._term import escape_controls
+
+if TYPE_CHECKING:  # rich is imported where a table is printed: building one stays cheap
+    from rich.console import Console, ConsoleOptions, Group, RenderResult
+    from rich.table import Table
 
 _BORDER = 3  # a column's share of the box: "│ " + " "
 _HINT = "widen the terminal (e.g. COLUMNS=160) or use -f csv|markdown for one table"
 
 
 def _longest_token(text: str) -> int:
+    from rich.cells import cell_len
+
     return max((cell_len(t) for t in text.split()), default=0)
 
 
@@ -54,6 +55,8 @@ class FitTable:
         return max(_longest_token(c) for c in cells)
 
     def _full_width(self, j: int) -> int:
+        from rich.cells import cell_len
+
         cells = [self.columns[j], *(r[j] for r in self.rows)]
         return max(cell_len(c) for c in cells)
 
@@ -82,6 +85,9 @@ class FitTable:
 
     # ----------------------------------------------------------------- rendering
     def _table(self, cols: Sequence[int], title: str, caption: str) -> Table:
+        from rich.table import Table
+        from rich.text import Text
+
         t = Table(
             title=Text(title) if title else None,
             caption=Text(caption) if caption else None,
@@ -104,6 +110,9 @@ class FitTable:
         return t
 
     def _records(self, width: int) -> Group:
+        from rich.console import Group
+        from rich.text import Text
+
         out: list[Any] = []
         if self.title:
             out.append(Text(self.title, style="bold"))
@@ -119,6 +128,8 @@ class FitTable:
         return Group(*out)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.text import Text
+
         width = options.max_width
         parts = self._parts(width)
         if parts is None:

@@ -12,6 +12,8 @@ import math
 from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
+from siting.outputs.maps import SEQUENTIAL
+
 FIELD = "score"
 N_CLASSES = 5
 OUTLINE = "#ffffff"
@@ -33,8 +35,6 @@ def class_breaks(scores: Sequence[float], n: int = N_CLASSES) -> list[tuple[floa
 
 def class_colors(n: int) -> list[str]:
     """``n`` colours spread evenly over the map's sequential palette, light to dark."""
-    from siting.outputs.maps import SEQUENTIAL
-
     if n == 1:
         return [SEQUENTIAL[len(SEQUENTIAL) // 2]]
     last = len(SEQUENTIAL) - 1

@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from siting.analysis.backtest import summarise
+from siting.outputs.render import rich_table, to_csv, to_json, to_markdown
+
 if TYPE_CHECKING:
     from siting.analysis.backtest import Backtest, Decision
     from siting.analysis.baselines import Comparison
@@ -22,28 +25,29 @@ class Section:
 def render(sections: list[Section], fmt: str, extra_json: dict[str, Any] | None = None) -> Any:
     """Tables and their notes as a rich Group, Markdown, CSV (sections separated by ``#``
     comment lines) or JSON."""
-    from siting.outputs.render import rich_table, to_csv, to_json, to_markdown
-
     if fmt == "json":
         data: dict[str, Any] = dict(extra_json or {})
         for s in sections:
             data[s.key] = {"rows": s.rows, "notes": s.notes} if s.notes else s.rows
         return to_json(data)
     if fmt == "csv":
-        return "".join(
-            f"# {s.title}\n"
-            + (to_csv(s.rows) if s.rows else "")
-            + "".join(f"# {n}\n" for n in s.notes)
-            for s in sections
-        )
+        return "".join(_csv(s) for s in sections)
     if fmt == "markdown":
-        return "\n".join(
-            f"### {s.title}\n\n"
-            + (to_markdown(s.rows) if s.rows else "")
-            + "".join(f"\n- {n}" for n in s.notes)
-            + ("\n" if s.notes else "")
-            for s in sections
-        )
+        return "\n".join(_markdown(s) for s in sections)
+    return _terminal(sections)
+
+
+def _csv(s: Section) -> str:
+    notes = "".join(f"# {n}\n" for n in s.notes)
+    return f"# {s.title}\n" + (to_csv(s.rows) if s.rows else "") + notes
+
+
+def _markdown(s: Section) -> str:
+    notes = "".join(f"\n- {n}" for n in s.notes) + ("\n" if s.notes else "")
+    return f"### {s.title}\n\n" + (to_markdown(s.rows) if s.rows else "") + notes
+
+
+def _terminal(sections: list[Section]) -> Any:
     from rich.console import Group
     from rich.text import Text
 
@@ -89,8 +93,6 @@ def group_of(d: Decision, by: str) -> str:
 
 def by_group_section(bt: Backtest, by: str) -> Section:
     """The backtest summary per sector or kind."""
-    from siting.analysis.backtest import summarise
-
     groups: dict[str, list[str]] = {}
     for d in bt.decisions:
         groups.setdefault(group_of(d, by), []).append(d.id)

@@ -142,7 +142,7 @@ def shipped_presets(ds: Dataset) -> list[Result]:
     """The bundled scenarios scored on ``ds`` (those written for another level are skipped)."""
     from siting._errors import SitingError
     from siting.engine.score import score
-    from siting.scenario.config import available_scenarios, load_scenario
+    from siting.scenario.loading import available_scenarios, load_scenario
 
     out = []
     for name in available_scenarios():
