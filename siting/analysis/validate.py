@@ -118,24 +118,44 @@ def check_sigungu(ds) -> list[Problem]:
 BOUNDARY_FILES = ("boundaries/sido.geojson", "boundaries/sigungu.geojson", "sigungu/units.geojson")
 
 
+def _read_layer(path: Path, out: list[Problem]) -> dict | None:
+    """A GeoJSON layer as parsed JSON, or None with the reason added to ``out``."""
+    import json
+
+    try:
+        return json.loads(decode_text(path.read_bytes(), str(path)))
+    except SitingError as exc:
+        out.extend(exc.as_problems())
+    except ValueError as exc:
+        out.append(Problem(f"not valid JSON ({exc})", file=str(path)))
+    return None
+
+
+def _missing_features(fc: dict, want: list[str], file: str) -> list[Problem]:
+    """A problem for each code of ``want`` without a feature in the layer ``fc``."""
+    have = {str((f.get("properties") or {}).get("code")) for f in fc.get("features", [])}
+    return [
+        Problem(
+            f"region {code} has no feature in this layer",
+            file=file,
+            key=code,
+            fix="rebuild it with scripts/build_sigungu.py",
+        )
+        for code in want
+        if code not in have
+    ]
+
+
 def check_boundary_files(root: Path, expected: dict[str, list[str]] | None = None) -> list[Problem]:
     """Every polygon of every boundary layer: one per code, polygonal, valid, in Korea; and
     (``expected``: layer -> codes) every expected region has its feature."""
-    import json
 
     out: list[Problem] = []
     codes: dict[str, set[str]] = {}
     for rel in BOUNDARY_FILES:
         path = root / rel
-        if not path.is_file():
-            continue
-        try:
-            fc = json.loads(decode_text(path.read_bytes(), str(path)))
-        except SitingError as exc:
-            out.extend(exc.as_problems())
-            continue
-        except ValueError as exc:
-            out.append(Problem(f"not valid JSON ({exc})", file=str(path)))
+        fc = _read_layer(path, out) if path.is_file() else None
+        if fc is None:
             continue
         layer_problems = feature_problems(fc, str(path))[0]
         out.extend(layer_problems)
@@ -143,17 +163,7 @@ def check_boundary_files(root: Path, expected: dict[str, list[str]] | None = Non
             codes[rel] = {feature_code(f) for f in fc["features"]}
         want = (expected or {}).get(rel)
         if want and rel != "boundaries/sido.geojson":  # 시도: checks.py reports gaps already
-            have = {str((f.get("properties") or {}).get("code")) for f in fc.get("features", [])}
-            out.extend(
-                Problem(
-                    f"region {code} has no feature in this layer",
-                    file=str(path),
-                    key=code,
-                    fix="rebuild it with scripts/build_sigungu.py",
-                )
-                for code in want
-                if code not in have
-            )
+            out.extend(_missing_features(fc, want, str(path)))
     # the derived map values beside the layers (of layers without problems of their own)
     bad = {rel for rel in BOUNDARY_FILES if any(p.file == str(root / rel) for p in out)}
     out.extend(shapes_problems(root, skip=bad, codes=codes))

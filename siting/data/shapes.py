@@ -370,16 +370,25 @@ def shapes_problems(
         if not layer.is_file() or rel in skip:
             continue
         file = str(shapes_path(layer))
-        msg, pre = _file_problem(root, rel, bundled)
-        msgs = [msg] if msg else []
-        if pre is not None:
-            regions = pre["regions"] if isinstance(pre.get("regions"), dict) else {}
-            msgs += [
-                f"region {code} {m}"
-                for code in sorted((codes or {}).get(rel) or _layer_codes(layer) or ())
-                for m in _region_problems(code, regions.get(code))
-            ]
-            if with_outlines and not isinstance(pre.get("outlines"), dict):
-                msgs.append("the 시도 outlines are missing")
+        msgs = _layer_messages(root, rel, bundled, with_outlines, (codes or {}).get(rel))
         out += [Problem(m, file=file, fix=fix, severity=severity) for m in msgs]
     return out
+
+
+def _layer_messages(
+    root: Path, rel: str, bundled: bool, with_outlines: bool, codes: Collection[str] | None
+) -> list[str]:
+    """What is wrong with the shapes file of the layer ``rel`` (empty: nothing)."""
+    msg, pre = _file_problem(root, rel, bundled)
+    msgs = [msg] if msg else []
+    if pre is None:
+        return msgs
+    regions = pre["regions"] if isinstance(pre.get("regions"), dict) else {}
+    msgs += [
+        f"region {code} {m}"
+        for code in sorted(codes or _layer_codes(root / rel) or ())
+        for m in _region_problems(code, regions.get(code))
+    ]
+    if with_outlines and not isinstance(pre.get("outlines"), dict):
+        msgs.append("the 시도 outlines are missing")
+    return msgs

@@ -27,8 +27,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from siting._errors import SitingError
 from siting.engine.aggregate import BUILTIN
-from siting.engine.score import TIE_DECIMALS
+from siting.engine.score import TIE_DECIMALS, score
+from siting.scenario.loading import available_scenarios, load_scenario
 
 if TYPE_CHECKING:
     from siting.data.dataset import Dataset
@@ -140,10 +142,6 @@ def whatif_payload(result: Result, presets: list[Result] | None = None) -> dict[
 
 def shipped_presets(ds: Dataset) -> list[Result]:
     """The bundled scenarios scored on ``ds`` (those written for another level are skipped)."""
-    from siting._errors import SitingError
-    from siting.engine.score import score
-    from siting.scenario.loading import available_scenarios, load_scenario
-
     out = []
     for name in available_scenarios():
         sc = load_scenario(name)
