@@ -27,7 +27,6 @@ LIBRARY = (
     "siting.analysis.validation",
     "siting.data.cache",
     "siting.outputs.export",
-    "siting.outputs.maps.compare",
     "siting.outputs.maps",
     "siting.outputs.tables",
     "siting.scenario.schema",
