@@ -10,7 +10,14 @@ from pathlib import Path
 
 PKG = Path(__file__).resolve().parents[1] / "siting"
 LAYERS = {
-    0: ["siting._errors", "siting._paths", "siting._io", "siting._yaml", "siting._term"],
+    0: [
+        "siting._errors",
+        "siting._paths",
+        "siting._io",
+        "siting._yaml",
+        "siting._term",
+        "siting._frames",
+    ],
     1: ["siting.data"],
     2: ["siting.scenario"],
     3: ["siting.engine"],

@@ -31,6 +31,8 @@ from siting.data.tables import DECISION_COLUMNS, decision_problems, read_csv
 from siting.engine.score import score
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from siting.data.dataset import Dataset
     from siting.engine.result import Result
     from siting.scenario.model import Scenario
@@ -121,6 +123,7 @@ class Backtest:
     summary: Summary
     decisions: list[Decision]
     skipped: list[tuple[str, str]]
+    dataset: Dataset | None = field(default=None, repr=False, compare=False)
 
     def rows(self, ds: Dataset, lang: str = "ko") -> list[dict[str, Any]]:
         by_id = {d.id: d for d in self.decisions}
@@ -146,6 +149,19 @@ class Backtest:
                 }
             )
         return out
+
+    def to_frame(self, ds: Dataset | None = None, lang: str = "ko") -> pd.DataFrame:
+        """One row per chosen region of each decision (:meth:`rows`), ``rank`` a nullable
+        integer (<NA>: the region was excluded), indexed by decision id."""
+        import pandas as pd
+
+        frame = pd.DataFrame(self.rows(ds if ds is not None else self.dataset, lang))
+        frame["rank"] = pd.array([it.rank or None for it in self.items], dtype="Int64")
+        return frame.set_index("decision")
+
+    def _repr_html_(self) -> str:
+        """The decisions and where the scenario ranked their chosen regions (Jupyter)."""
+        return self.to_frame(self.dataset).to_html(escape=True, max_rows=30)
 
     def to_dict(self, ds: Dataset, lang: str = "ko") -> dict[str, Any]:
         return {
@@ -441,16 +457,19 @@ def backtest(ds: Dataset, scenario: Scenario, decisions: list[Decision]) -> Back
     summary = summarise(items)
     summary.decisions = len({it.decision for it in items})
     summary.skipped = len(skipped)
-    return Backtest(scenario.name or "?", digest, items, summary, decisions, skipped)
+    return Backtest(scenario.name or "?", digest, items, summary, decisions, skipped, ds)
 
 
 def summary_row(label: str, items: list[Item], summary: Summary | None = None) -> dict[str, Any]:
     """One row of a results table: the model, its decisions and chosen regions, hit@1, hit@3,
     MRR and their p-values (the summary of ``items`` unless given)."""
     s = summary or summarise(items)
+    return {"model": label, "decisions": len({it.decision for it in items}), **summary_scores(s)}
+
+
+def summary_scores(s: Summary) -> dict[str, Any]:
+    """The scores of a summary as table columns: chosen regions, hit@1, hit@3, MRR, p-values."""
     return {
-        "model": label,
-        "decisions": len({it.decision for it in items}),
         "chosen": s.items,
         "hit1": s.hit1,
         "hit3": s.hit3,

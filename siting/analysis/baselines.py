@@ -36,6 +36,7 @@ from siting.analysis.backtest import (
     summary_row,
     unscorable,
 )
+from siting.engine.ranking import rank_bounds
 
 if TYPE_CHECKING:
     from siting.analysis.backtest import Backtest, Decision
@@ -64,10 +65,8 @@ BASELINES = (*RULES, PREVIOUS)
 def tie_rank(scores: np.ndarray, i: int) -> int:
     """Rank of region ``i`` (higher score first; NaN last) with ties at the middle of their
     block, rounded toward the top."""
-    s = np.where(np.isnan(scores), -np.inf, scores)
-    better = int(np.sum(s > s[i]))
-    tied_others = int(np.sum(s == s[i])) - 1
-    return 1 + better + tied_others // 2
+    low, high = rank_bounds(np.where(np.isnan(scores), -np.inf, scores), decimals=None)
+    return int(low[i] + (high[i] - low[i]) // 2)
 
 
 def _period_for(ds: Dataset, rule: Rule, d: Decision) -> str | None:

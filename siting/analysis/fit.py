@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from siting._errors import SitingError
+from siting._frames import Tabular
 from siting.analysis.backtest import NothingKnown, scored_for, unscorable
 from siting.engine.score import TIE_DECIMALS
 
@@ -46,7 +47,7 @@ class Pairs:
 
 
 @dataclass
-class Fit:
+class Fit(Tabular):
     criteria: list[str]
     prior: np.ndarray
     weights: np.ndarray
@@ -58,6 +59,11 @@ class Fit:
     loo: dict[str, float]
     loo_detail: list[dict[str, Any]]
     regularization: float
+
+    frame_index = "criterion"
+
+    def frame_rows(self, lang: str = "ko") -> list[dict[str, Any]]:
+        return self.table()
 
     def table(self) -> list[dict[str, Any]]:
         return [

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from siting._errors import SitingError
+from siting._frames import Tabular
 from siting.analysis.batch_scores import agg_rows, chunk_scores
 from siting.analysis.rank_tally import BLOCK_CELLS, RankTally
 from siting.analysis.tipping import Tipping, tipping_points
@@ -61,7 +62,7 @@ class MonteCarlo:
 
 
 @dataclass
-class Sensitivity:
+class Sensitivity(Tabular):
     result: Result
     monte_carlo: MonteCarlo
     tipping: list[Tipping]
@@ -89,6 +90,19 @@ class Sensitivity:
                     "mean_rank": round(float(mc.mean_rank[i]), 3),
                 }
             )
+        return rows
+
+    frame_index = "code"
+
+    def frame_rows(self, lang: str = "ko") -> list[dict[str, Any]]:
+        """:meth:`table` with the 90 % rank interval as two numbers."""
+        mc = self.monte_carlo
+        rows = self.table(lang)
+        for row in rows:
+            i = mc.regions.index(row["code"])
+            row["rank"] = row["rank"] or None
+            del row["rank_90"]
+            row["rank_90_lo"], row["rank_90_hi"] = float(mc.rank_lo[i]), float(mc.rank_hi[i])
         return rows
 
     def tipping_rows(self, lang: str = "ko") -> list[dict[str, Any]]:

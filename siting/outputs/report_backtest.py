@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from siting.analysis.backtest import summarise
+from siting.analysis.backtest import summarise, summary_scores
 from siting.outputs.render import rich_table, to_csv, to_json, to_markdown
 
 if TYPE_CHECKING:
@@ -105,13 +105,7 @@ def by_group_section(bt: Backtest, by: str) -> Section:
                 by: g,
                 "decisions": len({it.decision for it in bt.items if it.decision in keep}),
                 "skipped": sum(d in keep for d, _ in bt.skipped),
-                "chosen": s.items,
-                "hit1": s.hit1,
-                "hit3": s.hit3,
-                "mrr": s.mrr,
-                "p_hit1": s.p_hit1,
-                "p_hit3": s.p_hit3,
-                "p_mrr": s.p_mrr,
+                **summary_scores(s),
             }
         )
     return Section(f"by_{by}", f"Backtest of '{bt.scenario}' by {by}", rows)
