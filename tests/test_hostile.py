@@ -29,7 +29,9 @@ from siting._term import escape_controls
 
 from .conftest import DATA
 
-LIMIT_S = 5.0
+# a hang guard, not a speed test (speed is measured in benchmarks/): a YAML or geometry limit
+# that stops working shows as minutes or gigabytes, far beyond this
+HANG_S = 60.0
 MAX_RSS_MB = 600  # a run of the CLI needs ~150 MB; an alias bomb used to take 5.7 GB
 
 
@@ -72,13 +74,13 @@ def flat(text: str) -> str:
 
 
 def clean_error(r: Run, *needles: str) -> None:
-    """Exit 2, one message, every needle in it, no traceback, in time."""
+    """Exit 2, one message, every needle in it, no traceback, no hang."""
     assert r.code == 2, f"exit {r.code}\n{r.out}\n{r.err}"
     assert "Traceback" not in r.err + r.out
     assert r.err.startswith(("error: ", "Usage:")) or "problem(s)" in r.err, r.err
     for n in needles:
         assert n in r.err, f"{n!r} not in:\n{r.err}"
-    assert r.seconds < LIMIT_S, f"took {r.seconds:.1f} s"
+    assert r.seconds < HANG_S, f"took {r.seconds:.1f} s"
 
 
 @pytest.fixture()
@@ -204,7 +206,7 @@ def test_stdout_targets_stream(target: str, tmp_path: Path) -> None:
     assert code == 0, err
     assert out.startswith("rank,code,region") and len(out.splitlines()) == 3
     assert "wrote" not in err and not (tmp_path / "-").exists()
-    assert seconds < LIMIT_S
+    assert seconds < HANG_S
 
 
 def test_symlink_is_written_through(cli, tmp_path: Path) -> None:
@@ -299,12 +301,11 @@ def bomb(levels: int = 9, width: int = 9) -> str:
     return "\n".join([*lines, "criteria: {grdp: {weight: 1}}"]) + "\n"
 
 
-def test_billion_laughs_is_refused_fast(cli, tmp_path: Path) -> None:
+def test_billion_laughs_is_refused(cli, tmp_path: Path) -> None:
     p = scenario(tmp_path, bomb())
     assert p.stat().st_size < 1200
     r = cli("rank", "-s", p)
     clean_error(r, str(p), "aliases are expanded")
-    assert r.seconds < 1.0
 
 
 def test_billion_laughs_in_validate(cli, tmp_path: Path) -> None:
@@ -318,7 +319,7 @@ def test_billion_laughs_memory_and_time_in_a_process(tmp_path: Path) -> None:
     code, err, peak_mb, seconds = child_peak_mb(["rank", "-s", str(p)])
     assert code == 2 and "Traceback" not in err and str(p) in err, err
     assert peak_mb < MAX_RSS_MB, f"peak {peak_mb:.0f} MB"
-    assert seconds < LIMIT_S
+    assert seconds < HANG_S
 
 
 def test_too_many_aliases(cli, tmp_path: Path) -> None:
@@ -745,12 +746,12 @@ def test_self_intersecting_sigungu_unit(layers: Path) -> None:
     assert "invalid" in probs[0].message
 
 
-def test_geometry_check_is_fast_on_the_bundled_layers() -> None:
+def test_geometry_check_passes_on_the_bundled_layers() -> None:
     from siting.analysis.validate import check_boundary_files
 
     t0 = time.perf_counter()
     assert check_boundary_files(DATA) == []
-    assert time.perf_counter() - t0 < LIMIT_S
+    assert time.perf_counter() - t0 < HANG_S
 
 
 @pytest.mark.parametrize("geometry", ["nan", "crs"])

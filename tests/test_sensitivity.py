@@ -495,12 +495,8 @@ def test_progress_reports_every_sample() -> None:
         (["--max-memory", "1MB"], "--samples"),
     ],
 )
-def test_cli_refuses_bad_sensitivity_options(args: list[str], needle: str, siting_bin: str) -> None:
-    import subprocess
-
-    res = subprocess.run(
-        [siting_bin, "sensitivity", "-n", "100", *args], capture_output=True, text=True
-    )
+def test_cli_refuses_bad_sensitivity_options(args: list[str], needle: str, run) -> None:
+    res = run("sensitivity", "-n", "100", *args)
     assert res.returncode == 2, res.stderr
     assert needle in res.stderr and "Traceback" not in res.stderr
     if needle == "--samples":
