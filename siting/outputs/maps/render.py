@@ -8,8 +8,11 @@ has a fixed ``_id``, and a ``MacroElement`` hands the map objects to the page's 
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from importlib import resources
 from types import SimpleNamespace
@@ -116,19 +119,57 @@ def layer_name(text: str, dots: Any = ()) -> str:
     return html.replace("{", "&#123;").replace("}", "&#125;")
 
 
+@contextmanager
+def _compiled_from_cache() -> Iterator[None]:
+    """While in the block, templates made from a string (``jinja2.Template(source)``, as folium
+    and branca make some 76 at import) are compiled once and then loaded from the templates'
+    bytecode cache (Jinja's own, checked against the source's checksum and the Python and Jinja
+    versions); the same code objects Jinja would compile. Nothing changes without a cache."""
+    import jinja2
+
+    bcc = _bytecode_cache(jinja2)
+    if bcc is None:
+        yield
+        return
+    original = jinja2.Environment.compile
+
+    def compile(self: Any, source: Any, *args: Any, **kwargs: Any) -> Any:
+        if args or kwargs or not isinstance(source, str):
+            return original(self, source, *args, **kwargs)
+        kind = f"{type(self).__module__}.{type(self).__qualname__}"
+        key = hashlib.sha256(f"{kind}\0{source}".encode()).hexdigest()
+        bucket = bcc.get_bucket(self, f"string:{key}", None, source)
+        if bucket.code is None:
+            bucket.code = original(self, source)
+            bcc.set_bucket(bucket)
+        return bucket.code
+
+    jinja2.Environment.compile = compile  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        jinja2.Environment.compile = original  # type: ignore[method-assign]
+
+
 def _import_folium() -> Any:
     """folium, imported without pandas: folium imports pandas only to accept DataFrames
     (``try: import pandas except ImportError``), which the map never passes, and pandas is a
-    third of folium's import time. If pandas is already loaded nothing changes."""
-    if "folium" in sys.modules or "pandas" in sys.modules:
+    third of folium's import time. If pandas is already loaded nothing changes. Its templates
+    come from the bytecode cache (:func:`_compiled_from_cache`)."""
+    if "folium" in sys.modules:
         import folium
 
         return folium
-    sys.modules["pandas"] = None  # type: ignore[assignment]  # makes `import pandas` fail
-    try:
-        import folium
-    finally:
-        del sys.modules["pandas"]
+    with _compiled_from_cache():
+        if "pandas" in sys.modules:
+            import folium
+
+            return folium
+        sys.modules["pandas"] = None  # type: ignore[assignment]  # makes `import pandas` fail
+        try:
+            import folium
+        finally:
+            del sys.modules["pandas"]
     return folium
 
 
