@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import importlib
 import re
 import sys
+import types
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -151,25 +153,41 @@ def _compiled_from_cache() -> Iterator[None]:
         jinja2.Environment.compile = original  # type: ignore[method-assign]
 
 
+class _Deferred(types.ModuleType):
+    """Stands in for a module while folium is imported: the real module is imported on first
+    attribute access (folium uses ``requests`` only to fetch a GeoJSON given as an URL)."""
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(importlib.import_module(self.__name__), attr)
+
+
+@contextmanager
+def _lighter_imports() -> Iterator[None]:
+    """pandas absent and ``requests`` deferred while folium is imported: folium imports pandas
+    only to accept DataFrames (``try: import pandas except ImportError``), which the map never
+    passes, and pandas is a third of folium's import time; ``requests`` (with urllib3 and ssl)
+    costs ~40 ms and is not needed for the map. Modules already loaded stay as they are."""
+    stand_ins = {
+        name: stub
+        for name, stub in (("pandas", None), ("requests", _Deferred("requests")))
+        if name not in sys.modules
+    }
+    sys.modules.update(stand_ins)  # type: ignore[arg-type]  # None makes `import pandas` fail
+    try:
+        yield
+    finally:
+        for name in stand_ins:
+            del sys.modules[name]
+
+
 def _import_folium() -> Any:
-    """folium, imported without pandas: folium imports pandas only to accept DataFrames
-    (``try: import pandas except ImportError``), which the map never passes, and pandas is a
-    third of folium's import time. If pandas is already loaded nothing changes. Its templates
-    come from the bytecode cache (:func:`_compiled_from_cache`)."""
-    if "folium" in sys.modules:
-        import folium
-
-        return folium
-    with _compiled_from_cache():
-        if "pandas" in sys.modules:
+    """folium, imported with :func:`_lighter_imports` and its templates from the bytecode
+    cache (:func:`_compiled_from_cache`)."""
+    if "folium" not in sys.modules:
+        with _compiled_from_cache(), _lighter_imports():
             import folium
+    import folium
 
-            return folium
-        sys.modules["pandas"] = None  # type: ignore[assignment]  # makes `import pandas` fail
-        try:
-            import folium
-        finally:
-            del sys.modules["pandas"]
     return folium
 
 
