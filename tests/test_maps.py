@@ -1283,3 +1283,9 @@ def test_folium_import_helpers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert sorted((tmp_path / "templates").iterdir()) == files
     stub = map_render._Deferred("requests")
     assert stub.get is requests.get
+    # used while it still stands in for the module (as folium's import would): the real one
+    monkeypatch.delitem(sys.modules, "colorsys", raising=False)
+    probe = map_render._Deferred("colorsys")
+    monkeypatch.setitem(sys.modules, "colorsys", probe)
+    assert probe.hls_to_rgb(0, 0, 0) == (0, 0, 0)
+    assert sys.modules["colorsys"] is not probe

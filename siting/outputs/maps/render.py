@@ -158,6 +158,8 @@ class _Deferred(types.ModuleType):
     attribute access (folium uses ``requests`` only to fetch a GeoJSON given as an URL)."""
 
     def __getattr__(self, attr: str) -> Any:
+        if sys.modules.get(self.__name__) is self:  # used while folium is being imported
+            del sys.modules[self.__name__]
         return getattr(importlib.import_module(self.__name__), attr)
 
 
@@ -176,8 +178,9 @@ def _lighter_imports() -> Iterator[None]:
     try:
         yield
     finally:
-        for name in stand_ins:
-            del sys.modules[name]
+        for name, stub in stand_ins.items():
+            if name in sys.modules and sys.modules[name] is stub:
+                del sys.modules[name]
 
 
 def _import_folium() -> Any:
