@@ -1281,6 +1281,12 @@ def test_folium_import_helpers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     with map_render._compiled_from_cache():
         assert jinja2.Template(src).render(a="&") == first == "<&> " + tmp_path.name
     assert sorted((tmp_path / "templates").iterdir()) == files
+    monkeypatch.undo()  # compiling again; other settings are another entry
+    monkeypatch.setenv("SITING_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("SITING_NO_CACHE", raising=False)
+    with map_render._compiled_from_cache():
+        jinja2.Template(src, trim_blocks=True)
+    assert len(list((tmp_path / "templates").iterdir())) == 2
     stub = map_render._Deferred("requests")
     assert stub.get is requests.get
     # used while it still stands in for the module (as folium's import would): the real one

@@ -121,12 +121,40 @@ def layer_name(text: str, dots: Any = ()) -> str:
     return html.replace("{", "&#123;").replace("}", "&#125;")
 
 
+_SETTINGS = (
+    "block_start_string",
+    "block_end_string",
+    "variable_start_string",
+    "variable_end_string",
+    "comment_start_string",
+    "comment_end_string",
+    "line_statement_prefix",
+    "line_comment_prefix",
+    "trim_blocks",
+    "lstrip_blocks",
+    "newline_sequence",
+    "keep_trailing_newline",
+    "optimized",
+    "autoescape",
+    "finalize",
+)
+
+
+def _compile_settings(jinja2: Any, env: Any) -> tuple[Any, ...]:
+    """What the code compiled from a source depends on besides the source (a callable
+    setting has its address in the repr, so such an environment never reuses an entry)."""
+    kind = f"{type(env).__module__}.{type(env).__qualname__}"
+    own = tuple(getattr(env, name) for name in _SETTINGS)
+    return (jinja2.__version__, kind, own, tuple(sorted(env.extensions)))
+
+
 @contextmanager
 def _compiled_from_cache() -> Iterator[None]:
     """While in the block, templates made from a string (``jinja2.Template(source)``, as folium
     and branca make some 76 at import) are compiled once and then loaded from the templates'
-    bytecode cache (Jinja's own, checked against the source's checksum and the Python and Jinja
-    versions); the same code objects Jinja would compile. Nothing changes without a cache."""
+    bytecode cache (Jinja's own, checked against the source's checksum and the Python version;
+    keyed by the source, the Jinja version and the environment's settings); the same code
+    objects Jinja would compile. Nothing changes without a cache."""
     import jinja2
 
     bcc = _bytecode_cache(jinja2)
@@ -138,8 +166,8 @@ def _compiled_from_cache() -> Iterator[None]:
     def compile(self: Any, source: Any, *args: Any, **kwargs: Any) -> Any:
         if args or kwargs or not isinstance(source, str):
             return original(self, source, *args, **kwargs)
-        kind = f"{type(self).__module__}.{type(self).__qualname__}"
-        key = hashlib.sha256(f"{kind}\0{source}".encode()).hexdigest()
+        settings = repr(_compile_settings(jinja2, self))
+        key = hashlib.sha256(f"{settings}\0{source}".encode()).hexdigest()
         bucket = bcc.get_bucket(self, f"string:{key}", None, source)
         if bucket.code is None:
             bucket.code = original(self, source)
