@@ -33,6 +33,7 @@ from siting.outputs.maps import (
     write_comparison_map,
 )
 from siting.outputs.maps import json_for_script as _json_for_script
+from siting.outputs.maps import render as map_render
 from siting.outputs.maps import safe_url as _safe_url
 from siting.scenario.loading import load_scenario
 
@@ -829,6 +830,23 @@ def test_sigungu_cards_mark_inherited_values(sigungu_page: str, sigungu_dir: Pat
     assert "↑ province value (Gyeongbuk)" in card_html(en, "r0", "47110")
 
 
+def test_explain_many_is_explain_of_each_region(sigungu_dir: Path) -> None:
+    """The cards' batched explanations: the same dicts as one explain per region, in region
+    order (or the order asked), and without other_observations only when asked."""
+    r = sigungu_result(sigungu_dir)
+    batch = r.explain_many(lang="ko")
+    assert [e["region"] for e in batch] == r.regions
+    assert batch == [r.explain(code, "ko") for code in r.regions]
+    some = r.regions[::-7]
+    assert r.explain_many(some, "en") == [r.explain(code, "en") for code in some]
+    lean = r.explain_many(some, "en", observations=False)
+    for full, short in zip(r.explain_many(some, "en"), lean, strict=True):
+        for fc, sc in zip(full["criteria"], short["criteria"], strict=True):
+            assert "other_observations" not in sc
+            assert {k: v for k, v in fc.items() if k != "other_observations"} == sc
+    assert all("other_observations" in c for e in batch for c in e["criteria"])
+
+
 def test_sigungu_overview_says_which_criteria_are_own(sigungu_page: str) -> None:
     ov = re.search(r'<section class="st-overview" data-layer="r0".*?</section>', sigungu_page, re.S)
     assert ov
@@ -1212,3 +1230,37 @@ def test_templates_escape_and_compact() -> None:
     assert str(common.layer_name('<b>"x"</b>')) == "&lt;b&gt;&#34;x&#34;&lt;/b&gt;"
     src = env.loader.get_source(env, "card.html")[0]  # type: ignore[union-attr]
     assert "\n" not in src
+
+
+def test_folium_import_helpers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Templates made from a string inside the block are compiled once, then come from the
+    bytecode cache and render alike; requests is deferred, not dropped."""
+    import jinja2
+    import requests
+
+    monkeypatch.setenv("SITING_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("SITING_NO_CACHE", raising=False)
+    original = jinja2.Environment.compile
+    src = f"<{{{{ a }}}}> {tmp_path.name}"
+    with map_render._compiled_from_cache():
+        first = jinja2.Template(src).render(a="&")
+    files = sorted((tmp_path / "templates").iterdir())
+    assert len(files) == 1 and jinja2.Environment.compile is original
+    monkeypatch.setattr(jinja2.Environment, "_generate", lambda *a, **k: 1 / 0)  # no compiling
+    with map_render._compiled_from_cache():
+        assert jinja2.Template(src).render(a="&") == first == "<&> " + tmp_path.name
+    assert sorted((tmp_path / "templates").iterdir()) == files
+    monkeypatch.undo()  # compiling again; other settings are another entry
+    monkeypatch.setenv("SITING_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("SITING_NO_CACHE", raising=False)
+    with map_render._compiled_from_cache():
+        jinja2.Template(src, trim_blocks=True)
+    assert len(list((tmp_path / "templates").iterdir())) == 2
+    stub = map_render._Deferred("requests")
+    assert stub.get is requests.get
+    # used while it still stands in for the module (as folium's import would): the real one
+    monkeypatch.delitem(sys.modules, "colorsys", raising=False)
+    probe = map_render._Deferred("colorsys")
+    monkeypatch.setitem(sys.modules, "colorsys", probe)
+    assert probe.hls_to_rgb(0, 0, 0) == (0, 0, 0)
+    assert sys.modules["colorsys"] is not probe

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -289,60 +290,49 @@ class Result:
         the CLI accepts (경북, Gyeongbuk; 포항, 경북 포항시 at 시군구 level)."""
         if region not in self.regions:
             region = RegionResolver(self.dataset).resolve(region)
-        i = self.index(region)
-        ds = self.dataset
-        rows = [self._explain_criterion(i, j, lang) for j in range(len(self.criteria))]
-        return {
-            "region": region,
-            "name_ko": ds.region_name(region, "ko", short=False),
-            "name_en": ds.region_name(region, "en", short=False),
-            "rank": int(self.rank[i]),
-            "rank_label": self.rank_label(i),
-            "ranked_regions": int((self.rank > 0).sum()),
-            "score": None if np.isnan(self.score[i]) else round(float(self.score[i]), 3),
-            "base_score": None
-            if np.isnan(self.base_score[i])
-            else round(float(self.base_score[i]), 3),
-            "adjustment": float(self.adjustment[i]),
-            "coverage_pct": round(100 * float(self.coverage[i]), 1),
-            **({"own_pct": round(100 * float(self.own_share[i]), 1)} if self.by_units else {}),
-            "status": self.status(i),
-            "reasons": self.reasons(i, lang),
-            "method": self.method,
-            "additive": self.additive,
-            "criteria": rows,
-            "scenario": self.scenario.name,
-            "hash": self.hash,
-        }
+        return self.explain_many([region], lang)[0]
 
-    def _explain_criterion(self, i: int, j: int, lang: str) -> dict[str, Any]:
-        """One criterion of :meth:`explain`: value, score, points and the evidence behind them."""
-        ds, c, region = self.dataset, self.criteria[j], self.regions[i]
-        val = ds.lookup(region, c.id, c.period)
-        others = [describe_value(ds, v) for v in ds.observations(region, c.id) if v is not val]
-        scored = not np.isnan(self.transformed[i, j])
-        return {
-            "criterion": c.id,
-            "name_ko": c.indicator.name_ko,
-            "name_en": c.indicator.name_en,
-            "unit": c.indicator.unit,
-            "period": c.period,
-            "raw": None if np.isnan(self.raw[i, j]) else float(self.raw[i, j]),
-            "transformed": round(float(self.transformed[i, j]), 4) if scored else None,
-            "imputed": bool(self.imputed[i, j]),
-            "missing_policy": c.missing,
-            "weight_pct": round(100 * c.weight, 2),
-            "contribution": round(float(self.contributions[i, j]), 3) if scored else None,
-            "value_function": c.value_function.describe(lang),
-            "evidence": describe_value(ds, val) if val else None,
-            "inherited_from": (
-                ds.parent.region_name(val.inherited)
-                if val and val.inherited and ds.parent is not None
-                else None
-            ),
-            **({"inherited_policy": c.inherited} if self.by_units else {}),
-            "other_observations": others,
-        }
+    def explain_many(
+        self, regions: Sequence[str] | None = None, lang: str = "en", observations: bool = True
+    ) -> list[dict[str, Any]]:
+        """:meth:`explain` for several region codes (default: all, in region order) in one
+        pass: the arrays and the criteria's texts are computed once. ``observations=False``
+        leaves out ``other_observations`` (the map's cards do not show them)."""
+        idx = range(len(self.regions)) if regions is None else map(self.index, regions)
+        ds = self.dataset
+        score, base = self.score.tolist(), self.base_score.tolist()
+        adj = self.adjustment.tolist()
+        cov = (100 * self.coverage).tolist()
+        own = (100 * self.own_share).tolist() if self.by_units else None
+        ranked = int((self.rank > 0).sum())
+        crit = _CriterionColumns(self, lang)
+        out = []
+        for i in idx:
+            region = self.regions[i]
+            s, b = score[i], base[i]
+            out.append(
+                {
+                    "region": region,
+                    "name_ko": ds.region_name(region, "ko", short=False),
+                    "name_en": ds.region_name(region, "en", short=False),
+                    "rank": int(self.rank[i]),
+                    "rank_label": self.rank_label(i),
+                    "ranked_regions": ranked,
+                    "score": None if s != s else round(s, 3),
+                    "base_score": None if b != b else round(b, 3),
+                    "adjustment": adj[i],
+                    "coverage_pct": round(cov[i], 1),
+                    **({"own_pct": round(own[i], 1)} if own is not None else {}),
+                    "status": self.status(i),
+                    "reasons": self.reasons(i, lang),
+                    "method": self.method,
+                    "additive": self.additive,
+                    "criteria": crit.rows(i, observations),
+                    "scenario": self.scenario.name,
+                    "hash": self.hash,
+                }
+            )
+        return out
 
     def meta(self) -> dict[str, Any]:
         return {
@@ -371,3 +361,66 @@ class Result:
             "imputations": [i.__dict__ for i in self.imputations],
             "warnings": list(self.warnings),
         }
+
+
+class _CriterionColumns:
+    """The per-criterion part of :meth:`Result.explain_many`: arrays as lists and the
+    criteria's own texts, made once for every region of the batch."""
+
+    def __init__(self, result: Result, lang: str) -> None:
+        self.result, self.ds = result, result.dataset
+        self.raw = result.raw.tolist()
+        self.transformed = result.transformed.tolist()
+        self.imputed = result.imputed.tolist()
+        self.contrib = result.contributions.tolist()
+        by_units = result.by_units
+        self.static = [
+            {
+                "criterion": c.id,
+                "name_ko": c.indicator.name_ko,
+                "name_en": c.indicator.name_en,
+                "unit": c.indicator.unit,
+                "period": c.period,
+                "missing_policy": c.missing,
+                "weight_pct": round(100 * c.weight, 2),
+                "value_function": c.value_function.describe(lang),
+                **({"inherited_policy": c.inherited} if by_units else {}),
+            }
+            for c in result.criteria
+        ]
+
+    def rows(self, i: int, observations: bool) -> list[dict[str, Any]]:
+        """Region ``i``'s criteria: value, score, points and the evidence behind them."""
+        ds, region = self.ds, self.result.regions[i]
+        raw, tr, imp, contrib = self.raw[i], self.transformed[i], self.imputed[i], self.contrib[i]
+        out = []
+        for j, c in enumerate(self.result.criteria):
+            st = self.static[j]
+            val = ds.lookup(region, c.id, c.period)
+            x, t = raw[j], tr[j]
+            scored = t == t
+            row = {
+                **{k: st[k] for k in ("criterion", "name_ko", "name_en", "unit", "period")},
+                "raw": None if x != x else x,
+                "transformed": round(t, 4) if scored else None,
+                "imputed": bool(imp[j]),
+                "missing_policy": st["missing_policy"],
+                "weight_pct": st["weight_pct"],
+                "contribution": round(contrib[j], 3) if scored else None,
+                "value_function": st["value_function"],
+                "evidence": describe_value(ds, val) if val else None,
+                "inherited_from": (
+                    ds.parent.region_name(val.inherited)
+                    if val and val.inherited and ds.parent is not None
+                    else None
+                ),
+                **(
+                    {"inherited_policy": st["inherited_policy"]} if "inherited_policy" in st else {}
+                ),
+            }
+            if observations:
+                row["other_observations"] = [
+                    describe_value(ds, v) for v in ds.observations(region, c.id) if v is not val
+                ]
+            out.append(row)
+        return out

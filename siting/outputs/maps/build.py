@@ -257,13 +257,14 @@ def _cards(
 ) -> list:
     cards = []
     for k, r in enumerate(results):
-        for i, code in enumerate(r.regions):
+        explained = r.explain_many(lang=lang, observations=False)
+        for i, (code, ex) in enumerate(zip(r.regions, explained, strict=True)):
             kpis = [
                 Kpi(ml.short or ml.name, ml.format(ml.values.get(code)), f"m{j}")
                 for j, ml in enumerate(extra)
                 if ml.card and (metric_results[j] if j < len(metric_results) else 0) == k
             ]
-            cards.append(card(r, f"r{k}", code, lang, peers(results, i, k, lang), kpis))
+            cards.append(card(r, f"r{k}", ex, lang, peers(results, i, k, lang), kpis))
     return cards
 
 

@@ -1,5 +1,5 @@
 """Explanation cards of the map model: one per region and result, from
-:meth:`~siting.engine.result.Result.explain`, with the criterion rows that several cards show
+:meth:`~siting.engine.result.Result.explain_many`, with the criterion rows that several cards show
 identically marked as shared (written once as ``<template>`` elements)."""
 
 from __future__ import annotations
@@ -49,16 +49,17 @@ def _kpis(ex: Mapping[str, Any], lang: str, extra: Sequence[Kpi]) -> list[Kpi]:
 def card(
     result: Result,
     key: str,
-    code: str,
+    ex: Mapping[str, Any],
     lang: str,
     peers: Sequence[Peer] = (),
     extra: Sequence[Kpi] = (),
 ) -> Card:
-    """The explanation card of one region under one result. ``peers``: the region's rank
-    under each scenario of a comparison."""
+    """The explanation card of one region under one result, from its explanation ``ex``
+    (:meth:`~siting.engine.result.Result.explain_many`). ``peers``: the region's rank under
+    each scenario of a comparison."""
     t = T[lang]
     ds = result.dataset
-    ex = result.explain(code, lang)
+    code = ex["region"]
     crits = ex["criteria"]
     note = (
         t["bar_note"]

@@ -8,8 +8,13 @@ has a fixed ``_id``, and a ``MacroElement`` hands the map objects to the page's 
 from __future__ import annotations
 
 import base64
+import hashlib
+import importlib
 import re
 import sys
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from importlib import resources
 from types import SimpleNamespace
@@ -116,19 +121,104 @@ def layer_name(text: str, dots: Any = ()) -> str:
     return html.replace("{", "&#123;").replace("}", "&#125;")
 
 
-def _import_folium() -> Any:
-    """folium, imported without pandas: folium imports pandas only to accept DataFrames
-    (``try: import pandas except ImportError``), which the map never passes, and pandas is a
-    third of folium's import time. If pandas is already loaded nothing changes."""
-    if "folium" in sys.modules or "pandas" in sys.modules:
-        import folium
+_SETTINGS = (
+    "block_start_string",
+    "block_end_string",
+    "variable_start_string",
+    "variable_end_string",
+    "comment_start_string",
+    "comment_end_string",
+    "line_statement_prefix",
+    "line_comment_prefix",
+    "trim_blocks",
+    "lstrip_blocks",
+    "newline_sequence",
+    "keep_trailing_newline",
+    "optimized",
+    "autoescape",
+    "finalize",
+)
 
-        return folium
-    sys.modules["pandas"] = None  # type: ignore[assignment]  # makes `import pandas` fail
+
+def _compile_settings(jinja2: Any, env: Any) -> tuple[Any, ...]:
+    """What the code compiled from a source depends on besides the source (a callable
+    setting has its address in the repr, so such an environment never reuses an entry)."""
+    kind = f"{type(env).__module__}.{type(env).__qualname__}"
+    own = tuple(getattr(env, name) for name in _SETTINGS)
+    return (jinja2.__version__, kind, own, tuple(sorted(env.extensions)))
+
+
+@contextmanager
+def _compiled_from_cache() -> Iterator[None]:
+    """While in the block, templates made from a string (``jinja2.Template(source)``, as folium
+    and branca make some 76 at import) are compiled once and then loaded from the templates'
+    bytecode cache (Jinja's own, checked against the source's checksum and the Python version;
+    keyed by the source, the Jinja version and the environment's settings); the same code
+    objects Jinja would compile. Nothing changes without a cache."""
+    import jinja2
+
+    bcc = _bytecode_cache(jinja2)
+    if bcc is None:
+        yield
+        return
+    original = jinja2.Environment.compile
+
+    def compile(self: Any, source: Any, *args: Any, **kwargs: Any) -> Any:
+        if args or kwargs or not isinstance(source, str):
+            return original(self, source, *args, **kwargs)
+        settings = repr(_compile_settings(jinja2, self))
+        key = hashlib.sha256(f"{settings}\0{source}".encode()).hexdigest()
+        bucket = bcc.get_bucket(self, f"string:{key}", None, source)
+        if bucket.code is None:
+            bucket.code = original(self, source)
+            bcc.set_bucket(bucket)
+        return bucket.code
+
+    jinja2.Environment.compile = compile  # type: ignore[method-assign]
     try:
-        import folium
+        yield
     finally:
-        del sys.modules["pandas"]
+        jinja2.Environment.compile = original  # type: ignore[method-assign]
+
+
+class _Deferred(types.ModuleType):
+    """Stands in for a module while folium is imported: the real module is imported on first
+    attribute access (folium uses ``requests`` only to fetch a GeoJSON given as an URL)."""
+
+    def __getattr__(self, attr: str) -> Any:
+        if sys.modules.get(self.__name__) is self:  # used while folium is being imported
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), attr)
+
+
+@contextmanager
+def _lighter_imports() -> Iterator[None]:
+    """pandas absent and ``requests`` deferred while folium is imported: folium imports pandas
+    only to accept DataFrames (``try: import pandas except ImportError``), which the map never
+    passes, and pandas is a third of folium's import time; ``requests`` (with urllib3 and ssl)
+    costs ~40 ms and is not needed for the map. Modules already loaded stay as they are."""
+    stand_ins = {
+        name: stub
+        for name, stub in (("pandas", None), ("requests", _Deferred("requests")))
+        if name not in sys.modules
+    }
+    sys.modules.update(stand_ins)  # type: ignore[arg-type]  # None makes `import pandas` fail
+    try:
+        yield
+    finally:
+        for name, stub in stand_ins.items():
+            if name in sys.modules and sys.modules[name] is stub:
+                del sys.modules[name]
+
+
+def _import_folium() -> Any:
+    """folium, imported with :func:`_lighter_imports` and its templates from the bytecode
+    cache (:func:`_compiled_from_cache`)."""
+    if "folium" not in sys.modules:
+        with _compiled_from_cache(), _lighter_imports():
+            import folium
+    import folium
+
     return folium
 
 
