@@ -1264,3 +1264,17 @@ def test_folium_import_helpers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setitem(sys.modules, "colorsys", probe)
     assert probe.hls_to_rgb(0, 0, 0) == (0, 0, 0)
     assert sys.modules["colorsys"] is not probe
+
+
+def test_library_use_leaves_folium_whole(tmp_path: Path) -> None:
+    """Only the command line (which owns its interpreter) imports folium with pandas hidden;
+    a notebook that builds a map keeps folium's DataFrame support for its own maps."""
+    code = (
+        "import sys, siting\n"
+        "res = siting.score(siting.load_dataset(), 'base')\n"
+        "siting.build_map(res)\n"
+        "import folium.utilities as u\n"
+        "assert u.pd is not None, 'folium lost pandas'\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr

@@ -18,6 +18,7 @@ from siting.cli import _lazy
 _lazy.defer()  # before the command modules import the library
 
 from siting._errors import SitingError  # noqa: E402
+from siting._runtime import claim_interpreter  # noqa: E402
 from siting._term import escape_controls  # noqa: E402
 from siting.cli import analysis, backtest, core, export, map  # noqa: E402, F401  (commands)
 from siting.cli._app import app  # noqa: E402
@@ -51,6 +52,7 @@ __all__ = ["app", "main"]
 def main() -> None:
     """Entry point: run the app, turning known errors into one message and exit code 2."""
     debug = "--debug" in sys.argv
+    claim_interpreter()
     try:
         app()
     except SitingError as exc:

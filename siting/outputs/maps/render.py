@@ -14,12 +14,13 @@ import re
 import sys
 import types
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from functools import cache
 from importlib import resources
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+from siting import _runtime
 from siting._errors import SitingError
 from siting.data.cache import cache_dir
 from siting.data.cache import enabled as cache_enabled
@@ -215,7 +216,10 @@ def _import_folium() -> Any:
     """folium, imported with :func:`_lighter_imports` and its templates from the bytecode
     cache (:func:`_compiled_from_cache`)."""
     if "folium" not in sys.modules:
-        with _compiled_from_cache(), _lighter_imports():
+        # hiding pandas from folium would change folium for the rest of a notebook's session:
+        # only the command line, which owns its interpreter, does it
+        lighter = _lighter_imports() if _runtime.owns_interpreter else nullcontext()
+        with _compiled_from_cache(), lighter:
             import folium
     import folium
 
