@@ -17,6 +17,7 @@ LAYERS = {
         "siting._yaml",
         "siting._term",
         "siting._frames",
+        "siting._runtime",
     ],
     1: ["siting.data"],
     2: ["siting.scenario"],
