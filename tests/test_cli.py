@@ -304,6 +304,24 @@ def test_help_loads_no_heavy_library() -> None:
     assert proc.stderr.strip().splitlines()[-1] == "[]", proc.stderr
 
 
+def test_table_commands_run_no_map_code() -> None:
+    """`siting rank` and `siting backtest` never execute the map package (folium, geometry):
+    a deferred package stays deferred while the commands import names from it."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\nfrom siting.cli import main\n"
+        "for args in (['rank', '-f', 'csv'], ['backtest', '-f', 'csv']):\n"
+        "    sys.argv = ['siting', *args]\n"
+        "    try:\n        main()\n    except SystemExit:\n        pass\n"
+        "maps = ('siting.outputs.maps.build', 'siting.outputs.map_geometry', 'folium')\n"
+        "print([m for m in maps if m in sys.modules], file=sys.stderr)"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert proc.stderr.strip().splitlines()[-1] == "[]", proc.stderr
+
+
 def test_in_process_runs_share_no_state(run, data_copy: Path) -> None:
     """--data, $SITING_DATA, --no-cache and COLUMNS of one in-process run do not reach the next
     (what a fresh process per command guarantees)."""

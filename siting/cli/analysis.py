@@ -23,8 +23,7 @@ from siting.cli._app import (
     app,
     state,
 )
-from siting.outputs import tables
-from siting.outputs.maps import compare as map_compare
+from siting.outputs import maps, tables
 
 
 @app.command()
@@ -57,7 +56,7 @@ def compare(
     """
     cmp = api.compare_scenarios(scenarios, level, state().data, top_k=top_k, movers=movers)
     if map_file is not None:
-        map_compare.write_comparison_map(cmp, map_file, lang=lang.value)
+        maps.write_comparison_map(cmp, map_file, lang=lang.value)
         typer.echo(f"wrote {map_file}", err=True)
     _emit(tables.render_compare(cmp, fmt.value, lang.value), output)
 

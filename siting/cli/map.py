@@ -15,7 +15,6 @@ from siting._term import escape_controls
 from siting.cli._app import Lang, LangOpt, LevelOpt, OutputOpt, ScenarioOpt, app, state
 from siting.data.levels import Level
 from siting.outputs import maps
-from siting.outputs.maps import compare as map_compare
 
 __all__ = ["map_command"]
 
@@ -96,7 +95,7 @@ def map_command(
     result = api.rank(scenario, level, state().data)
     extra = []
     if sensitivity:
-        extra.append(map_compare.robustness_layer(result, samples, seed, lang=lang.value))
+        extra.append(maps.robustness_layer(result, samples, seed, lang=lang.value))
     page = api.build_map(
         [result],
         lang=lang.value,
