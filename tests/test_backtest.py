@@ -540,3 +540,15 @@ def test_monte_carlo_tails_are_kept_in_the_cache_and_read_back(tmp_path, monkeyp
     monkeypatch.setattr(rank_tests, "_mc_tail_now", lambda *a: 0.125)
     assert rank_tests.reciprocal_rank_tail(ns, 0.3) == 0.125
     assert len(list(tmp_path.glob("mc-tail-*.json"))) == 2
+
+
+def test_the_exact_tests_give_up_point_is_kept_in_the_cache(tmp_path, monkeypatch) -> None:
+    from siting.analysis import rank_tests
+
+    monkeypatch.setenv("SITING_CACHE_DIR", str(tmp_path))
+    ns, lcm = (12,) * 40, 27720
+    fresh = rank_tests._overflow_step_now(ns, lcm)
+    assert fresh is not None and rank_tests._overflow_step.__wrapped__(ns, lcm) == fresh
+    monkeypatch.setattr(rank_tests, "_overflow_step_now", lambda *a: pytest.fail("again"))
+    assert rank_tests._overflow_step.__wrapped__(ns, lcm) == fresh
+    assert len(list(tmp_path.glob("mrr-overflow-*.json"))) == 1

@@ -99,7 +99,13 @@ def _exact_reciprocal_tail(ns: list[int], observed: float) -> float | None:
 @lru_cache(maxsize=16)
 def _overflow_step(ns: tuple[int, ...], lcm: int) -> int | None:
     """The first item after which the partial sums, none dropped, outnumber
-    ``EXACT_MRR_MAX_STATES`` (None: never)."""
+    ``EXACT_MRR_MAX_STATES`` (None: never); kept in the cache folder (:func:`memo_json`), as
+    finding it is most of an exact test's time."""
+    key = {"ns": [int(n) for n in ns], "lcm": int(lcm), "max_states": EXACT_MRR_MAX_STATES}
+    return memo_json("mrr-overflow", key, lambda: _overflow_step_now(ns, lcm))
+
+
+def _overflow_step_now(ns: tuple[int, ...], lcm: int) -> int | None:
     states = np.zeros(1, dtype=np.int64)
     for idx, n in enumerate(ns):
         states = np.unique((states[:, None] + (lcm // np.arange(1, n + 1))[None, :]).ravel())
