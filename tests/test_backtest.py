@@ -522,3 +522,33 @@ def test_the_shared_give_up_is_taken_only_where_the_search_gives_up() -> None:
     ns, lcm = [12] * 40, 27720
     assert not _outgrows_untouched(tuple(ns), lcm, 3 * lcm)
     assert _exact_reciprocal_tail(ns, 3.0) == _ref_exact_reciprocal_tail(ns, 3.0)
+
+
+def test_monte_carlo_tails_are_kept_in_the_cache_and_read_back(tmp_path, monkeypatch) -> None:
+    """A Monte Carlo tail is computed once per (items, observed value) and then read from the
+    cache folder, equal to the fresh estimate; another observed value is another entry."""
+    from siting.analysis import rank_tests
+
+    monkeypatch.setenv("SITING_CACHE_DIR", str(tmp_path))
+    ns, observed = [45, 50, 60], 0.2  # n > EXACT_MRR_MAX_N: Monte Carlo
+    fresh = rank_tests._mc_tail_now(tuple(ns), observed)
+    first = rank_tests.reciprocal_rank_tail_with_method(ns, observed)
+    assert first == (fresh, rank_tests.MC_METHOD) and 0 < fresh < 1
+    assert len(list(tmp_path.glob("mc-tail-*.json"))) == 1
+    monkeypatch.setattr(rank_tests, "_mc_tail_now", lambda *a: pytest.fail("computed again"))
+    assert rank_tests.reciprocal_rank_tail_with_method(ns, observed) == first
+    monkeypatch.setattr(rank_tests, "_mc_tail_now", lambda *a: 0.125)
+    assert rank_tests.reciprocal_rank_tail(ns, 0.3) == 0.125
+    assert len(list(tmp_path.glob("mc-tail-*.json"))) == 2
+
+
+def test_the_exact_tests_give_up_point_is_kept_in_the_cache(tmp_path, monkeypatch) -> None:
+    from siting.analysis import rank_tests
+
+    monkeypatch.setenv("SITING_CACHE_DIR", str(tmp_path))
+    ns, lcm = (12,) * 40, 27720
+    fresh = rank_tests._overflow_step_now(ns, lcm)
+    assert fresh is not None and rank_tests._overflow_step.__wrapped__(ns, lcm) == fresh
+    monkeypatch.setattr(rank_tests, "_overflow_step_now", lambda *a: pytest.fail("again"))
+    assert rank_tests._overflow_step.__wrapped__(ns, lcm) == fresh
+    assert len(list(tmp_path.glob("mrr-overflow-*.json"))) == 1

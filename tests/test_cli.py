@@ -289,19 +289,32 @@ def test_a_closed_pipe_ends_quietly(siting_bin: str, tmp_path: Path) -> None:
     assert "Traceback" not in err and "BrokenPipe" not in err
 
 
-def test_help_loads_no_heavy_library() -> None:
-    """`siting --help` stays fast: the library (numpy, pydantic, siting.api) is not loaded."""
+def _loaded_after(commands: list[list[str]], modules: tuple[str, ...]) -> str:
+    """Which of ``modules`` a fresh interpreter has loaded after running ``commands``."""
     import subprocess
     import sys
 
     probe = (
-        "import sys\nfrom siting.cli import main\nsys.argv = ['siting', '--help']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = ('numpy', 'pandas', 'pydantic', 'rich', 'siting.scenario.model')\n"
-        "print([m for m in heavy if m in sys.modules], file=sys.stderr)"
+        f"import sys\nfrom siting.cli import main\nfor args in {commands!r}:\n"
+        "    sys.argv = ['siting', *args]\n"
+        "    try:\n        main()\n    except SystemExit:\n        pass\n"
+        f"print([m for m in {modules!r} if m in sys.modules], file=sys.stderr)"
     )
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
-    assert proc.stderr.strip().splitlines()[-1] == "[]", proc.stderr
+    return proc.stderr.strip().splitlines()[-1]
+
+
+def test_help_loads_no_heavy_library() -> None:
+    """`siting --help` stays fast: the library (numpy, pydantic, siting.api) is not loaded."""
+    heavy = ("numpy", "pandas", "pydantic", "rich", "siting.scenario.model")
+    assert _loaded_after([["--help"]], heavy) == "[]"
+
+
+def test_table_commands_run_no_map_code() -> None:
+    """`siting rank` and `siting backtest` never execute the map package (folium, geometry):
+    a deferred package stays deferred while the commands import names from it."""
+    maps = ("siting.outputs.maps.build", "siting.outputs.map_geometry", "folium")
+    assert _loaded_after([["rank", "-f", "csv"], ["backtest", "-f", "csv"]], maps) == "[]"
 
 
 def test_in_process_runs_share_no_state(run, data_copy: Path) -> None:

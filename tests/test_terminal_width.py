@@ -82,3 +82,37 @@ def test_a_table_that_cannot_be_split_becomes_records() -> None:
 def test_a_table_that_fits_is_one_table() -> None:
     out = render(FitTable([["1", "a"]], ["rank", "region"], title="small"), 80)
     assert "split" not in out and "record" not in out and "small" in out
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 120, 200])
+def test_plain_tables_print_what_rich_prints(width: int) -> None:
+    """The tables drawn as text (siting.outputs.render.PlainFitTable) are rich's text, byte
+    for byte: wide (Korean) cells, right-aligned and empty cells, title and caption, split
+    parts, records, cells rich would wrap or strip (which go to rich)."""
+    import io
+
+    from siting.outputs.render import PlainFitTable
+
+    rows = [
+        ["1", "경북 포항시", "72.5", "", "a long note that wraps when narrow"],
+        ["12", "서울", "7", "x", "  padded "],
+        ["3", "세종", "-1,234.5", "two\nlines", "tab\there"],
+        ["4", "ok", "0", "y", "plain"],
+    ]
+    cols = ["rank", "region", "score", "flag", "note"]
+    cases = [
+        (rows, cols, "A title", "caption · 출처"),
+        ([r[:3] for r in rows[:2] + rows[3:]], cols[:3], "순위", ""),
+        ([r[:3] for r in rows[:2] + rows[3:]], cols[:3], "순위 표", ""),
+        ([[*r[:3], r[4]] for r in rows[3:]], [*cols[:3], "note"], "", "c"),
+        ([], cols[:2], "empty", ""),
+        ([r[:3] for r in rows[:2]], cols[:3], "a title far longer than the table it is over", ""),
+    ]
+    for cells, columns, title, caption in cases:
+        args = {"title": title, "caption": caption, "right": ("score", "rank")}
+        out = []
+        for cls in (FitTable, PlainFitTable):
+            buf = io.StringIO()
+            Console(file=buf, width=width).print(cls(cells, columns, **args))
+            out.append(buf.getvalue())
+        assert out[1] == out[0], (width, title)

@@ -18,6 +18,7 @@ import hashlib
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -268,11 +269,15 @@ def _known_by(ds: Dataset, indicator: str, period: str, when: date) -> bool:
     """Were the data of this period published by ``when``? A period's figures are known
     ``publication_lag_months`` after it ends (indicators.yaml; e.g. GRDP about a year later),
     a status in force from its start (``known_from_start``)."""
-    per = parse_period(period)
     ind = ds.indicators[indicator]
-    if ind.known_from_start:
-        return per.start <= when
-    return _add_months(per.end, ind.publication_lag_months) <= when
+    return _known_from(period, ind.known_from_start, ind.publication_lag_months) <= when
+
+
+@lru_cache(maxsize=4096)
+def _known_from(period: str, from_start: bool, lag_months: int) -> date:
+    """The day from which a period's figures count as known (see :func:`_known_by`)."""
+    per = parse_period(period)
+    return per.start if from_start else _add_months(per.end, lag_months)
 
 
 def _add_months(day: date, months: int) -> date:
@@ -288,9 +293,36 @@ def latest_period_before(ds: Dataset, indicator: str, when: date, coverage: int)
     """The newest period known on ``when`` that covers as many regions as the scenario's period
     (a partial table, such as 2025-01..07 with 10 regions, does not replace a full one);
     failing that, the newest period known on ``when``."""
-    known = [p for p in ds.periods_of(indicator) if _known_by(ds, indicator, p, when)]
-    full = (p for p in known if len(ds.column(indicator, p)) >= coverage)
-    return next(full, known[0] if known else None)
+    first_known = None
+    for period, count in _period_coverage(ds, indicator):
+        if _known_by(ds, indicator, period, when):
+            if count >= coverage:
+                return period
+            first_known = first_known or period
+    return first_known
+
+
+_COVERAGE: dict[int, tuple[Dataset, dict[str, list[tuple[str, int]]]]] = {}
+
+
+def _period_coverage(ds: Dataset, indicator: str) -> list[tuple[str, int]]:
+    """(period, regions with a used value) of ``indicator``, newest first; kept per dataset
+    (the guard asks for every criterion of every decision; a dataset's values do not change
+    once indexed). The dataset is held with its entries, so its id is not reused meanwhile."""
+    held = _COVERAGE.get(id(ds))
+    if held is None or held[0] is not ds:
+        if len(_COVERAGE) >= 8:
+            _COVERAGE.pop(next(iter(_COVERAGE)))
+        held = _COVERAGE[id(ds)] = (ds, {})
+    table = held[1]
+    if indicator not in table:
+        table[indicator] = [(p, len(ds.column(indicator, p))) for p in ds.periods_of(indicator)]
+    return table[indicator]
+
+
+def _coverage(ds: Dataset, indicator: str, period: str) -> int:
+    """Regions with a used value of ``indicator`` in ``period`` (0: no such period)."""
+    return dict(_period_coverage(ds, indicator)).get(period, 0)
 
 
 def guarded_scenario(ds: Dataset, scenario: Scenario, decision: Decision) -> tuple[Scenario, Guard]:
@@ -339,7 +371,7 @@ def _guard_criterion(
     if cid in TIME_INVARIANT:
         guard.substituted.append((cid, period, f"{period} (time-invariant)"))
         return
-    earlier = latest_period_before(ds, cid, when, len(ds.column(cid, period)))
+    earlier = latest_period_before(ds, cid, when, _coverage(ds, cid, period))
     if earlier is None:
         sc.criteria[cid] = None
         guard.dropped.append((cid, f"no data known before the decision ({period})"))
@@ -357,7 +389,7 @@ def _guard_constraint(ds: Dataset, con: Any, when: date, guard: Guard) -> None:
     earlier = (
         None
         if ind.encodes_decisions
-        else latest_period_before(ds, con.indicator, when, len(ds.column(con.indicator, period)))
+        else latest_period_before(ds, con.indicator, when, _coverage(ds, con.indicator, period))
     )
     if earlier is None:
         con.enabled = False

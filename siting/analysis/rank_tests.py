@@ -13,6 +13,8 @@ from functools import lru_cache, reduce
 
 import numpy as np
 
+from siting.data.cache import memo_json
+
 
 def poisson_binomial_tail(ps: list[float], k: int) -> float:
     """P(X >= k) for X a sum of independent Bernoulli(p_i)."""
@@ -25,6 +27,7 @@ def poisson_binomial_tail(ps: list[float], k: int) -> float:
 EXACT_MRR_MAX_N = 40  # beyond this the number of distinct reciprocal sums explodes
 EXACT_MRR_MAX_STATES = 20_000  # distinct partial sums kept before falling back to Monte Carlo
 MC_DRAWS = 1_000_000
+MC_SEED = 0
 MC_METHOD = "monte carlo (1e6 draws)"
 
 
@@ -33,7 +36,7 @@ def _mc_reciprocal_sums(ns: tuple[int, ...]) -> np.ndarray:
     """The seeded Monte Carlo draws of sum_i 1/R_i (the same for every observed value, so a
     scenario and its baselines on the same decisions share one set of draws). One work array
     for 1/R: no temporary arrays per item (half the time; the same floats)."""
-    rng = np.random.default_rng(0)
+    rng = np.random.default_rng(MC_SEED)
     total = np.zeros(MC_DRAWS)
     part = np.empty(MC_DRAWS)
     for n in ns:
@@ -44,7 +47,20 @@ def _mc_reciprocal_sums(ns: tuple[int, ...]) -> np.ndarray:
 
 
 def _mc_reciprocal_tail(ns: list[int], observed: float) -> float:
-    return float(np.mean(_mc_reciprocal_sums(tuple(ns)) >= observed - 1e-12))
+    """The Monte Carlo tail, kept in the cache folder (:func:`memo_json`): drawing 1e6 ranks
+    per item is most of a backtest's time, and the estimate depends only on the key below."""
+    key = {
+        "ns": [int(n) for n in ns],
+        "observed": float(observed),
+        "draws": MC_DRAWS,
+        "seed": MC_SEED,
+        "numpy": np.__version__,  # the generator's stream is numpy's, not ours
+    }
+    return float(memo_json("mc-tail", key, lambda: _mc_tail_now(tuple(ns), observed)))
+
+
+def _mc_tail_now(ns: tuple[int, ...], observed: float) -> float:
+    return float(np.mean(_mc_reciprocal_sums(ns) >= observed - 1e-12))
 
 
 def _exact_reciprocal_tail(ns: list[int], observed: float) -> float | None:
@@ -83,7 +99,13 @@ def _exact_reciprocal_tail(ns: list[int], observed: float) -> float | None:
 @lru_cache(maxsize=16)
 def _overflow_step(ns: tuple[int, ...], lcm: int) -> int | None:
     """The first item after which the partial sums, none dropped, outnumber
-    ``EXACT_MRR_MAX_STATES`` (None: never)."""
+    ``EXACT_MRR_MAX_STATES`` (None: never); kept in the cache folder (:func:`memo_json`), as
+    finding it is most of an exact test's time."""
+    key = {"ns": [int(n) for n in ns], "lcm": int(lcm), "max_states": EXACT_MRR_MAX_STATES}
+    return memo_json("mrr-overflow", key, lambda: _overflow_step_now(ns, lcm))
+
+
+def _overflow_step_now(ns: tuple[int, ...], lcm: int) -> int | None:
     states = np.zeros(1, dtype=np.int64)
     for idx, n in enumerate(ns):
         states = np.unique((states[:, None] + (lcm // np.arange(1, n + 1))[None, :]).ravel())
