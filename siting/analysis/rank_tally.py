@@ -12,7 +12,20 @@ import numpy as np
 
 from siting.engine.score import TIE_DECIMALS
 
-BLOCK_CELLS = 2**19  # ranking works on row blocks of about this many cells
+BLOCK_CELLS = 2**17  # ranking works on row blocks of about this many cells (cache-sized)
+COUNT_CELLS = 2**19  # up to n * n this large, acceptability is counted block by block
+
+
+def block_rows(n: int) -> tuple[int, bool]:
+    """Rows per ranking block for ``n`` regions, and whether each block is counted on its own.
+
+    Counting a block costs ``n * n`` (the bincount's bins) on top of its cells, so a block
+    counted on its own has at least ``n`` rows; with more regions the whole chunk is counted
+    at once. Counting while the block is in cache is what makes small blocks fast.
+    """
+    step = max(1, BLOCK_CELLS // max(n, 1))
+    per_block = n * n <= COUNT_CELLS
+    return (max(step, n) if per_block else step), per_block
 
 
 def rank_rows(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -88,9 +101,7 @@ class RankTally:
         bits = max(1, (n - 1).bit_length())
         lim = 2.0 ** (62 - bits)
         low = (1 << bits) - 1
-        step = max(1, BLOCK_CELLS // n)
-        # few regions: count each block (the counts are small); many: count the chunk at once
-        per_block = 4 * n <= step
+        step, per_block = block_rows(n)
         flat = self._buffer("flat", (min(step, k) if per_block else k, n), np.int64)
         if per_block:
             cnt = self._buffer("cnt", (n * n,), np.int64)
