@@ -224,10 +224,7 @@ def monte_carlo(
         # numpy sums axis 0 row after row: continuing from the running total is the same sum
         wsum = np.add.reduce(np.concatenate([wsum[None], Wc]), axis=0)
         scores = chunk_scores(aggregator, result.method, V, Wc, out=buf)
-        scores += adj[None, :]
-        if not higher:
-            np.negative(scores, out=scores)
-        tally.add_chunk(scores)
+        tally.add_chunk(scores, adj, negate=not higher)
         if progress:
             progress(len(Wc))
     mean, median, lo, hi = tally.rank_summary()
