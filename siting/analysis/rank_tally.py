@@ -100,7 +100,7 @@ class RankTally:
         step, per_block = block_rows(n)
         # rows of flat: region * n + rank - 1 per cell; n * n for a cell of a tie group
         flat = self._buffer("flat", (min(step, k) if per_block else k, n), np.int64)
-        cnt = self._buffer("cnt", (n * n,), np.int64)
+        cnt = self._buffer("cnt", (n * n if per_block else 0,), np.int64)
         cnt[...] = 0
         events: list[np.ndarray] = []
         for a in range(0, k, step):
@@ -113,7 +113,7 @@ class RankTally:
             if per_block:
                 cnt += np.bincount(cells.ravel(), minlength=n * n + 1)[: n * n]
         if not per_block:
-            cnt[...] = np.bincount(flat.ravel(), minlength=n * n + 1)[: n * n]
+            cnt = np.bincount(flat.ravel(), minlength=n * n + 1)[: n * n]
         self.hist += cnt.reshape(n, n)
         accc = self._buffer("accc", (n * n,), np.float64)
         accc[...] = cnt

@@ -146,7 +146,7 @@ def estimate_memory(n: int, samples: int, m: int = 20, method: str = "wsm") -> i
     """Bytes :func:`sensitivity` needs for ``n`` ranked regions (streamed: samples do not add)."""
     k = min(samples, CHUNK)
     block = block_rows(n)[0] * n
-    work = 5 * 8 * block  # argsort, gathered scores, keys on one row block
+    work = 5 * 8 * block  # rounded scores, sort keys, neighbour xor of one row block
     if method not in ("wsm",):
         work += 4 * 8 * agg_rows(n, m) * n * m
     # acc, hist, chunk counts, chunk acceptability (+ ties); scores and cells of one chunk;
