@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from siting._errors import SitingError
+from siting.analysis import rank_tally
 from siting.analysis.rank_tally import rank_statistics
 from siting.analysis.sensitivity import (
     MonteCarlo,
@@ -400,6 +401,19 @@ def test_streamed_monte_carlo_is_bit_identical_to_the_previous_code(
     _same_mc(monte_carlo(res, **kw), _ref_monte_carlo(res, **kw))
     # same with a smaller chunk: both implementations take the same chunk parameter
     _same_mc(monte_carlo(res, chunk=777, **kw), _ref_monte_carlo(res, chunk=777, **kw))
+
+
+@pytest.mark.parametrize("count_cells", [0, 10**9])  # chunk counted at once / per block
+@pytest.mark.parametrize("ties", ["none", "few-values"])
+def test_rank_blocks_and_counting_paths_are_bit_identical(
+    ties: str, count_cells: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tiny ranking blocks, counted per block or per chunk, give the previous code's bytes."""
+    monkeypatch.setattr(rank_tally, "BLOCK_CELLS", 64)
+    monkeypatch.setattr(rank_tally, "COUNT_CELLS", count_cells)
+    res = _case(3, "wsm", ties)
+    kw = {"samples": 1234, "seed": 4, "chunk": 500}
+    _same_mc(monte_carlo(res, **kw), _ref_monte_carlo(res, **kw))
 
 
 def test_streamed_output_is_byte_identical_on_the_shipped_data() -> None:

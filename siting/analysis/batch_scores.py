@@ -12,20 +12,36 @@ def agg_rows(n: int, m: int) -> int:
     return max(1, 4_000_000 // max(n * m, 1))
 
 
+def wsm_into(V: np.ndarray, W: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """:func:`siting.engine.aggregate.wsm` of a weight block, written into ``out``.
+
+    The same BLAS product and the same multiplication by 100 (bit-identical), but into an
+    array kept between chunks: a fresh chunk-sized result costs a page fault per page, which
+    took longer than the product itself.
+    """
+    np.matmul(W, V.T, out=out)
+    out *= 100.0
+    return out
+
+
 def chunk_scores(
     aggregator: Callable[[np.ndarray, np.ndarray], np.ndarray],
     method: str,
     V: np.ndarray,
     W: np.ndarray,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
     """Scores of one chunk; WSM in one matrix product (bit-identical to the unchunked run),
-    other methods a few rows at a time (their arithmetic is per sample)."""
+    other methods a few rows at a time (their arithmetic is per sample). ``out``: an array of
+    at least ``len(W) x len(V)`` cells to write into (a view of it is returned)."""
+    shape = (len(W), V.shape[0])
+    buf = None if out is None else out.reshape(-1)[: shape[0] * shape[1]].reshape(shape)
     if method == "wsm":
-        return aggregator(V, W)
+        return aggregator(V, W) if buf is None else wsm_into(V, W, buf)
     step = agg_rows(*V.shape)
-    if len(W) <= step:
+    if len(W) <= step and buf is None:
         return aggregator(V, W)
-    out = np.empty((len(W), V.shape[0]))
+    res = np.empty(shape) if buf is None else buf
     for a in range(0, len(W), step):
-        out[a : a + step] = aggregator(V, W[a : a + step])
-    return out
+        res[a : a + step] = aggregator(V, W[a : a + step])
+    return res

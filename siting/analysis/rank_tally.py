@@ -12,7 +12,20 @@ import numpy as np
 
 from siting.engine.score import TIE_DECIMALS
 
-BLOCK_CELLS = 2**19  # ranking works on row blocks of about this many cells
+BLOCK_CELLS = 2**17  # ranking works on row blocks of about this many cells (cache-sized)
+COUNT_CELLS = 2**19  # up to n * n this large, acceptability is counted block by block
+
+
+def block_rows(n: int) -> tuple[int, bool]:
+    """Rows per ranking block for ``n`` regions, and whether each block is counted on its own.
+
+    Counting a block costs ``n * n`` (the bincount's bins) on top of its cells, so a block
+    counted on its own has at least ``n`` rows; with more regions the whole chunk is counted
+    at once. Counting while the block is in cache is what makes small blocks fast.
+    """
+    step = max(1, BLOCK_CELLS // max(n, 1))
+    per_block = n * n <= COUNT_CELLS
+    return (max(step, n) if per_block else step), per_block
 
 
 def rank_rows(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -78,85 +91,113 @@ class RankTally:
             buf = self._bufs[name] = np.empty(size, dtype=dtype)
         return buf[:size].reshape(shape)
 
-    def add_chunk(self, scores: np.ndarray) -> None:
+    def add_chunk(
+        self, scores: np.ndarray, offset: np.ndarray | None = None, negate: bool = False
+    ) -> None:
+        """Tally one chunk (samples x regions) of ``-(scores + offset)`` if ``negate`` else
+        ``scores + offset`` (the same float operations, done block by block in cache)."""
         k, n = scores.shape
-        ar = np.arange(n)
+        step, per_block = block_rows(n)
+        # rows of flat: region * n + rank - 1 per cell; n * n for a cell of a tie group
+        flat = self._buffer("flat", (min(step, k) if per_block else k, n), np.int64)
+        cnt = self._buffer("cnt", (n * n if per_block else 0,), np.int64)
+        cnt[...] = 0
         events: list[np.ndarray] = []
+        for a in range(0, k, step):
+            sb = scores[a : a + step]
+            cells = flat[0 if per_block else a :][: len(sb)]
+            rows = self._block_cells(sb, cells, offset, negate)
+            if len(rows):
+                s = sb[rows] if offset is None else sb[rows] + offset
+                events.append(self._tied_cells(-s if negate else s, cells, rows))
+            if per_block:
+                cnt += np.bincount(cells.ravel(), minlength=n * n + 1)[: n * n]
+        if not per_block:
+            cnt = np.bincount(flat.ravel(), minlength=n * n + 1)[: n * n]
+        self.hist += cnt.reshape(n, n)
+        accc = self._buffer("accc", (n * n,), np.float64)
+        accc[...] = cnt
+        if events:
+            self._add_ties(accc, np.concatenate(events))
+        accc /= k
+        accc *= k
+        self.acc += accc.reshape(n, n)
+
+    def _block_cells(
+        self, sb: np.ndarray, cells: np.ndarray, offset: np.ndarray | None, negate: bool
+    ) -> np.ndarray:
+        """Fill ``cells`` with region * n + rank - 1 of each score of a row block, by one
+        integer sort per row; return the rows with ties or huge scores (their cells are to
+        be redone by :meth:`_tied_cells`)."""
+        n = sb.shape[1]
+        ar = np.arange(n)
         # Sort keys: the score rounded as np.round(x, TIE_DECIMALS) does (rint(x * 10**d)),
         # as an integer, negated (best first) and shifted, with the region in the low bits:
         # one integer sort per row gives the order, the regions and the exact ties at once.
         bits = max(1, (n - 1).bit_length())
         lim = 2.0 ** (62 - bits)
         low = (1 << bits) - 1
-        step = max(1, BLOCK_CELLS // n)
-        # few regions: count each block (the counts are small); many: count the chunk at once
-        per_block = 4 * n <= step
-        flat = self._buffer("flat", (min(step, k) if per_block else k, n), np.int64)
-        if per_block:
-            cnt = self._buffer("cnt", (n * n,), np.int64)
-            cnt[...] = 0
-        for a in range(0, k, step):
-            sb = scores[a : a + step]
-            base = 0 if per_block else a  # rows of flat: region * n + rank - 1; n*n = tied
-            q = self._buffer("q", sb.shape, np.float64)
-            np.multiply(sb, -(10.0**TIE_DECIMALS), out=q)  # rint is symmetric: order reversed
-            np.rint(q, out=q)
+        scale = 10.0**TIE_DECIMALS if negate else -(10.0**TIE_DECIMALS)
+        q = self._buffer("q", sb.shape, np.float64)
+        if offset is None:
+            np.multiply(sb, scale, out=q)
+        else:
+            np.add(sb, offset, out=q)
+            q *= scale  # (-x) * -c == x * c exactly: rint is symmetric, order reversed
+        np.rint(q, out=q)
+        with np.errstate(invalid="ignore"):
+            fits = bool(-lim < q.min() and q.max() < lim)
+        bad = np.zeros(len(sb), dtype=bool)
+        if not fits:  # huge or non-finite scores: those rows take the general path
             with np.errstate(invalid="ignore"):
-                fits = bool(-lim < q.min() and q.max() < lim)
-            bad = np.zeros(len(sb), dtype=bool)
-            if not fits:  # huge or non-finite scores: those rows take the general path
-                with np.errstate(invalid="ignore"):
-                    bad = ~(np.abs(q) < lim).all(axis=1)
-                q[bad] = 0.0
-            key = flat[base : base + len(sb)]
-            key[...] = q  # integral values: exact
-            key <<= bits
-            key |= ar
-            key.sort(axis=1)
-            grp = q.view(np.int64)
-            np.right_shift(key, bits, out=grp)
-            same = self._buffer("same", (len(sb), n - 1), np.bool_)
-            np.equal(grp[:, 1:], grp[:, :-1], out=same)
-            tied = bad | same.any(axis=1)
-            key &= low
-            key *= n
-            key += ar  # region * n + (rank - 1), rank = sorted position + 1
-            if tied.any():
-                rows = np.flatnonzero(tied)
-                rank_min, g = rank_rows(sb[rows])
-                single = g == 1
-                cell = ar * n + rank_min - 1
-                flat[base + rows] = np.where(single, cell, n * n)
-                reg = np.broadcast_to(ar, g.shape)[~single]
-                events.append((g[~single] * n + reg) * n + rank_min[~single] - 1)
-            if per_block:
-                cnt += np.bincount(flat[: len(sb)].ravel(), minlength=n * n + 1)[: n * n]
-        if not per_block:
-            cnt = np.bincount(flat.ravel(), minlength=n * n + 1)[: n * n]
-        self.hist += cnt.reshape(n, n)
-        accc = self._buffer("accc", (n * n,), np.float64)
-        accc[...] = cnt
-        del cnt
-        if events:
-            keys, counts = np.unique(np.concatenate(events), return_counts=True)
-            gs, rest = np.divmod(keys, n * n)
-            regs, starts = np.divmod(rest, n)  # starts: 0-based first rank of the group
-            for size in np.unique(gs):
-                sel = gs == size
-                cells, c = regs[sel] * n + starts[sel], counts[sel]
-                share = c / size
-                for off in range(size):
-                    accc[cells + off] += share
-                mid = starts[sel] + (size - 1) // 2
-                if size % 2:
-                    np.add.at(self.hist, (regs[sel], mid), c)
-                else:
-                    if self.half is None:
-                        self.half = np.zeros((n, max(n - 1, 1)), dtype=np.int64)
-                    np.add.at(self.half, (regs[sel], mid), c)
-        accc /= k
-        accc *= k
-        self.acc += accc.reshape(n, n)
+                bad = ~(np.abs(q) < lim).all(axis=1)
+            q[bad] = 0.0
+        cells[...] = q  # integral values: exact
+        cells <<= bits
+        cells |= ar
+        cells.sort(axis=1)
+        if n > 1:
+            # neighbours in sorted order are tied iff their keys differ in the low bits only
+            x = self._buffer("x", (len(sb), n - 1), np.int64)
+            np.bitwise_xor(cells[:, 1:], cells[:, :-1], out=x)
+            if x.min() <= low:
+                bad |= (x <= low).any(axis=1)
+        cells &= low
+        cells *= n
+        cells += ar  # region * n + (rank - 1), rank = sorted position + 1
+        return np.flatnonzero(bad)
+
+    @staticmethod
+    def _tied_cells(s: np.ndarray, cells: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Redo the cells of ``rows`` (scores ``s``) with ties: singles keep their cell, tied
+        ones get n * n; return the tie events (group size * n + region) * n + first rank - 1."""
+        n = s.shape[1]
+        ar = np.arange(n)
+        rank_min, g = rank_rows(s)
+        single = g == 1
+        cells[rows] = np.where(single, ar * n + rank_min - 1, n * n)
+        reg = np.broadcast_to(ar, g.shape)[~single]
+        return (g[~single] * n + reg) * n + rank_min[~single] - 1
+
+    def _add_ties(self, accc: np.ndarray, events: np.ndarray) -> None:
+        """Share each tie group's ranks equally in ``accc``; count its average ranks."""
+        n = self.n
+        keys, counts = np.unique(events, return_counts=True)
+        gs, rest = np.divmod(keys, n * n)
+        regs, starts = np.divmod(rest, n)  # starts: 0-based first rank of the group
+        for size in np.unique(gs):
+            sel = gs == size
+            cells, c = regs[sel] * n + starts[sel], counts[sel]
+            share = c / size
+            for off in range(size):
+                accc[cells + off] += share
+            mid = starts[sel] + (size - 1) // 2
+            if size % 2:
+                np.add.at(self.hist, (regs[sel], mid), c)
+            else:
+                if self.half is None:
+                    self.half = np.zeros((n, max(n - 1, 1)), dtype=np.int64)
+                np.add.at(self.half, (regs[sel], mid), c)
 
     def acceptability(self) -> np.ndarray:
         return self.acc / self.samples

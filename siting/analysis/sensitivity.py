@@ -26,7 +26,7 @@ import numpy as np
 from siting._errors import SitingError
 from siting._frames import Tabular
 from siting.analysis.batch_scores import agg_rows, chunk_scores
-from siting.analysis.rank_tally import BLOCK_CELLS, RankTally
+from siting.analysis.rank_tally import RankTally, block_rows
 from siting.analysis.tipping import Tipping, tipping_points
 from siting.analysis.weight_sampling import CHUNK, iter_weights, rechunk
 from siting.engine.aggregate import get_aggregator
@@ -159,8 +159,8 @@ def _pct_range(interval: tuple[float, float]) -> str:
 def estimate_memory(n: int, samples: int, m: int = 20, method: str = "wsm") -> int:
     """Bytes :func:`sensitivity` needs for ``n`` ranked regions (streamed: samples do not add)."""
     k = min(samples, CHUNK)
-    block = max(1, BLOCK_CELLS // max(n, 1)) * n
-    work = 5 * 8 * block  # argsort, gathered scores, keys on one row block
+    block = block_rows(n)[0] * n
+    work = 5 * 8 * block  # rounded scores, sort keys, neighbour xor of one row block
     if method not in ("wsm",):
         work += 4 * 8 * agg_rows(n, m) * n * m
     # acc, hist, chunk counts, chunk acceptability (+ ties); scores and cells of one chunk;
@@ -233,15 +233,12 @@ def monte_carlo(
     tally = RankTally(n, samples)
     wsum = np.zeros(len(crit_ids))
     stream = iter_weights(result.weights, samples, rng, concentration, b_idx or None, block=chunk)
+    buf = np.empty(min(chunk, samples) * n)  # the scores of one chunk, reused
     for Wc in rechunk(stream, chunk):
         # numpy sums axis 0 row after row: continuing from the running total is the same sum
         wsum = np.add.reduce(np.concatenate([wsum[None], Wc]), axis=0)
-        scores = chunk_scores(aggregator, result.method, V, Wc)
-        scores += adj[None, :]
-        if not higher:
-            scores = -scores
-        tally.add_chunk(scores)
-        del scores
+        scores = chunk_scores(aggregator, result.method, V, Wc, out=buf)
+        tally.add_chunk(scores, adj, negate=not higher)
         if progress:
             progress(len(Wc))
     mean, median, lo, hi = tally.rank_summary()

@@ -51,8 +51,11 @@ def iter_weights(
     drawn = got = 0
     while got < n and drawn < limit:
         size = min(block, limit - drawn)
-        draw = np.zeros((size, m))
-        draw[:, active] = rng.dirichlet(alpha[active], size=size)
+        if active.all():  # the same draws, without a copy into zero columns
+            draw = rng.dirichlet(alpha, size=size)
+        else:
+            draw = np.zeros((size, m))
+            draw[:, active] = rng.dirichlet(alpha[active], size=size)
         drawn += size
         if bounds:
             ok = np.ones(size, dtype=bool)
