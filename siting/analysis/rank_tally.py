@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from siting.engine.ranking import rank_bounds
 from siting.engine.score import TIE_DECIMALS
 
 BLOCK_CELLS = 2**17  # ranking works on row blocks of about this many cells (cache-sized)
@@ -29,25 +30,10 @@ def block_rows(n: int) -> tuple[int, bool]:
 
 
 def rank_rows(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per row (sample): competition-min rank and tie-group size of every column."""
-    k, n = scores.shape
-    s = np.round(scores, TIE_DECIMALS)
-    order = np.argsort(-s, axis=1, kind="stable")
-    ss = np.take_along_axis(s, order, axis=1)
-    new = np.ones((k, n), dtype=bool)
-    new[:, 1:] = ss[:, 1:] != ss[:, :-1]
-    pos = np.broadcast_to(np.arange(1, n + 1), (k, n))
-    start = np.maximum.accumulate(np.where(new, pos, 0), axis=1)
-    # group size: from the group's first to its last sorted position
-    last = np.ones((k, n), dtype=bool)
-    last[:, :-1] = new[:, 1:]
-    end = np.minimum.accumulate(np.where(last, pos, n + 1)[:, ::-1], axis=1)[:, ::-1]
-    sizes = end - start + 1
-    rank_min = np.empty((k, n), dtype=int)
-    gsize = np.empty((k, n), dtype=int)
-    np.put_along_axis(rank_min, order, start, axis=1)
-    np.put_along_axis(gsize, order, sizes, axis=1)
-    return rank_min, gsize
+    """Per row (sample): competition-min rank and tie-group size of every column (the engine's
+    one tie rule, :func:`siting.engine.ranking.rank_bounds`)."""
+    low, high = rank_bounds(scores)
+    return low, high - low + 1
 
 
 def rank_statistics(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
