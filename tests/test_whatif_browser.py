@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import statistics
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -202,32 +201,6 @@ def test_state_round_trip_and_bad_input(page: object) -> None:
     assert all(x >= 0 for x in res["pfRank"])
     want = [a - b if a and b else None for a, b in zip(r.rank, res["pfRank"], strict=True)]
     assert res["vsLoaded"] == want and any(x is None for x in want)  # power-first excludes
-
-
-def test_recompute_speed_at_sigungu(page: object) -> None:
-    """Print the median time of a full recompute (229 units); no timed assertion."""
-    sc = load_scenario("sigungu-own-data")
-    _load(page, whatif_payload(score(dataset("sigungu"), sc)))
-    times = page.evaluate(  # type: ignore[attr-defined]
-        """() => {
-      // performance.now() is coarse (0.1 ms) in a page: time batches of 20 recomputes
-      const m = P.scenario.criteria.length, out = [];
-      for (let b = 0; b < 40; b++) {
-        const t = performance.now();
-        for (let k = 0; k < 20; k++) {
-          const w = Array.from({length: m}, (_, j) => (b * 20 + k + j * 13) % 29 + 1);
-          const r = SitingWhatIf.score(P, w);
-          if (!r.ok) throw new Error(r.error);
-        }
-        out.push((performance.now() - t) / 20);
-      }
-      return out.slice(5);
-    }"""
-    )
-    med = statistics.median(times)
-    n = len(sc.active_criteria)
-    print(f"what-if recompute at 시군구 (229 units x {n} criteria): median {med:.3f} ms")
-    assert med >= 0
 
 
 def _python_312() -> str | None:
