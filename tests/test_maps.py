@@ -20,8 +20,8 @@ import pytest
 
 from siting.data.datafiles import VALUE_COLUMNS
 from siting.data.dataset import load_dataset
+from siting.data.shapes import _encode_geometry, _outline_lines
 from siting.engine.score import score
-from siting.outputs.map_geometry import _encode_geometry, _outline_lines
 from siting.outputs.maps import (
     ATTRIBUTION,
     MetricLayer,

@@ -23,11 +23,7 @@ from siting.data import boundaries
 from siting.data.cache import memo_json
 from siting.data.geometry import checked_layer
 from siting.data.levels import Level
-from siting.data.shapes import (  # noqa: F401  (re-exported for siting.outputs.maps)
-    _SCALE,
-    _delta,
-    _encode_geometry,
-    _ints,
+from siting.data.shapes import (
     _outline_lines,
     _prepare_shapes,
     _Shapes,

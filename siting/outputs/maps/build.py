@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 from siting import __version__
 from siting._errors import SitingError
 from siting.data.levels import Level
-from siting.outputs.map_geometry import _Shapes, map_outlines, map_shapes
+from siting.data.shapes import _Shapes
+from siting.outputs.map_geometry import map_outlines, map_shapes
 from siting.outputs.maps.cards import card, peers, share_rows
 from siting.outputs.maps.facilities import facility_groups
 from siting.outputs.maps.layers import metric_layer, result_layer
